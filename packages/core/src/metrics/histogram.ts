@@ -1,0 +1,101 @@
+import * as hdr from 'hdr-histogram-js';
+import { PERCENTILES, type LatencySummary } from './model.js';
+
+export type Histogram = hdr.Histogram;
+
+/** Highest latency we track: one hour, in microseconds. Larger values are clamped. */
+export const HIGHEST_TRACKABLE_US = 3_600_000_000;
+const SIGNIFICANT_DIGITS = 3;
+const BIT_BUCKET_SIZE = 32;
+
+/** A latency histogram in microseconds with the fixed precision every part of loadctl shares. */
+export function createHistogram(): Histogram {
+  return hdr.build({
+    bitBucketSize: BIT_BUCKET_SIZE,
+    autoResize: false,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    useWebAssembly: false,
+  });
+}
+
+/** Record a value in µs, clamped into the trackable range (0 counts as 1 µs). */
+export function recordMicros(h: Histogram, us: number): void {
+  const v = us < 1 ? 1 : us > HIGHEST_TRACKABLE_US ? HIGHEST_TRACKABLE_US : Math.round(us);
+  h.recordValue(v);
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  const decoded = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
+  // Normalise to our shape so later `add`s never resize or lose precision.
+  const h = createHistogram();
+  h.add(decoded);
+  decoded.destroy();
+  return h;
+}
+
+/** Merge `encoded` into `into` losslessly. */
+export function addEncoded(into: Histogram, encoded: string): void {
+  const decoded = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
+  into.add(decoded);
+  decoded.destroy();
+}
+
+export function percentileLabel(p: number): string {
+  return String(p);
+}
+
+const EMPTY_PERCENTILES: Record<string, number> = Object.fromEntries(PERCENTILES.map((p) => [percentileLabel(p), 0]));
+
+/** Latency figures (µs) of a histogram; all zero when it is empty. */
+export function summarizeHistogram(h: Histogram): LatencySummary {
+  const count = h.totalCount;
+  if (count === 0) {
+    return { count: 0, min: 0, mean: 0, stdev: 0, max: 0, percentiles: { ...EMPTY_PERCENTILES } };
+  }
+  const percentiles: Record<string, number> = {};
+  for (const p of PERCENTILES) percentiles[percentileLabel(p)] = h.getValueAtPercentile(p);
+  return {
+    count,
+    min: h.minNonZeroValue,
+    mean: h.mean,
+    stdev: h.stdDeviation,
+    max: h.maxValue,
+    percentiles,
+  };
+}
+
+/** Value at any percentile (0..100) of an encoded histogram, in µs. */
+export function percentileOfEncoded(encoded: string, percentile: number): number {
+  const h = decodeHistogram(encoded);
+  const v = h.totalCount === 0 ? 0 : h.getValueAtPercentile(percentile);
+  h.destroy();
+  return v;
+}
+
+/**
+ * The percentile spectrum of a histogram, as HdrHistogram plots show it:
+ * points (percentile, value µs) with ticks getting denser toward 100%.
+ */
+export function percentileSpectrum(h: Histogram, ticksPerHalfDistance = 5): Array<{ percentile: number; value: number }> {
+  const out: Array<{ percentile: number; value: number }> = [];
+  if (h.totalCount === 0) return out;
+  // 0, 50, 75, 87.5, ... each half-distance to 100 split into `ticksPerHalfDistance` steps.
+  let base = 0;
+  let half = 50;
+  while (half > 100 / h.totalCount / 2 && out.length < 400) {
+    for (let i = 0; i < ticksPerHalfDistance; i++) {
+      const p = base + (half * 2 * i) / ticksPerHalfDistance / 2;
+      out.push({ percentile: p, value: h.getValueAtPercentile(p) });
+    }
+    base += half;
+    half /= 2;
+  }
+  out.push({ percentile: 100, value: h.maxValue });
+  return out;
+}

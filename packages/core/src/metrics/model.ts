@@ -1,0 +1,187 @@
+/**
+ * The data that flows from the engine to reporters and into result files.
+ * Everything here is plain, structured-cloneable data (no classes, no functions):
+ * it crosses worker threads, is written to result.json and read back by `merge`,
+ * `report` and `compare`.
+ *
+ * Times: wall-clock instants are epoch milliseconds; durations of requests
+ * (latency, service time) are microseconds.
+ */
+
+/** How a request failed before an HTTP status could be counted. */
+export type ErrorKind =
+  | 'connect_refused'
+  | 'connect_timeout'
+  | 'reset'
+  | 'timeout'
+  | 'tls'
+  | 'dns'
+  | 'protocol'
+  | 'aborted'
+  | 'other';
+
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'connect_refused',
+  'connect_timeout',
+  'reset',
+  'timeout',
+  'tls',
+  'dns',
+  'protocol',
+  'aborted',
+  'other',
+];
+
+/** Latency figures in microseconds, computed from an HDR histogram. */
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  stdev: number;
+  max: number;
+  /** Keys are percentile labels as in PERCENTILES: "50", "75", "90", "95", "99", "99.9", "99.99". */
+  percentiles: Record<string, number>;
+}
+
+export const PERCENTILES: readonly number[] = [50, 75, 90, 95, 99, 99.9, 99.99];
+
+/** Counters and latency of one request name (or of the total) over a window. */
+export interface RequestStats {
+  /** Requests that completed: with an HTTP status or with an error. */
+  count: number;
+  /** Requests answered with an HTTP status (any). */
+  responses: number;
+  /** Requests that ended in an error (no HTTP status): sum of `errors`. */
+  errorCount: number;
+  /** Responses with status >= 400 plus transport errors (what `error_rate` uses). */
+  failed: number;
+  /** HTTP status code -> count, e.g. { "200": 980, "500": 20 }. */
+  statuses: Record<string, number>;
+  /** Transport error kind -> count. */
+  errors: Partial<Record<ErrorKind, number>>;
+  bytesIn: number;
+  bytesOut: number;
+  /** Latency: in the open model from the scheduled start, else from the send. */
+  latency: LatencySummary;
+  /** Service time: from the moment the request was handed to the connection. */
+  serviceTime: LatencySummary;
+}
+
+/** Check outcomes, keyed by check name. */
+export type CheckCounts = Record<string, { passes: number; fails: number }>;
+
+/** Stats of one interval (default 1 s), merged over all workers. */
+export interface Interval {
+  /** 0-based tick number since the run start. */
+  index: number;
+  /** Epoch ms of the interval's start and end. */
+  start: number;
+  end: number;
+  /** ms since the run start at the interval's end. */
+  elapsedMs: number;
+  total: RequestStats;
+  /** Per request name. */
+  requests: Record<string, RequestStats>;
+  /** Iterations completed per flow (scenario runs; quick has one flow). */
+  flows: Record<string, { iterations: number; failed: number }>;
+  checks: CheckCounts;
+  /** Requests per second in this interval (total.count / interval seconds). */
+  rps: number;
+  /** Active virtual users (closed model) or in-flight iterations (open model) at the end. */
+  activeUsers: number;
+  /** Requested arrival rate (open model), iterations/s; undefined in the closed model. */
+  targetRate?: number;
+  /** Iterations not started because the in-flight cap was reached. */
+  dropped: number;
+  /** Iterations started late (> lateThresholdMs after their scheduled time). */
+  late: number;
+  /** Name of the load stage in force at the interval's end. */
+  stage?: string;
+  /** Highest worker CPU use (0..1) and event-loop lag p99 (ms) seen in this interval. */
+  generator: { cpu: number; eventLoopLagMs: number };
+}
+
+/** Cumulative stats of one request name: summary figures plus the lossless encoded histograms. */
+export interface CumulativeRequestStats extends RequestStats {
+  /** hdr-histogram-js compressed base64 of latency (µs). */
+  latencyHistogram: string;
+  serviceTimeHistogram: string;
+  /** Mean requests/s over the run. */
+  rps: number;
+}
+
+export interface RunMeta {
+  runId: string;
+  /** 'quick' or the scenario name. */
+  scenario: string;
+  target: string;
+  kind: 'quick' | 'scenario';
+  startedAt: number;
+  workers: number;
+  /** Planned duration in ms, if known (undefined for count-bounded runs). */
+  plannedDurationMs?: number;
+  intervalMs: number;
+  /** Execution segment of this process in a sharded run, e.g. "0/1". */
+  segment: string;
+  loadctlVersion: string;
+  /** Load model summary, e.g. "closed 50 connections" or "open 2000/s". */
+  model: string;
+  tags: Record<string, string>;
+}
+
+export type Severity = 'info' | 'warn' | 'error';
+
+export interface Warning {
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface ThresholdResult {
+  /** The expression as written, e.g. "p(95) < 200ms". */
+  expression: string;
+  /** What it applies to: "total", a request name ("GET /users/{id}") or "flow:store". */
+  scope: string;
+  /** The measured value, in the unit of the metric (ms for latency, ratio 0..1 for rates, 1/s for rps). */
+  actual: number | null;
+  limit: number;
+  unit: string;
+  passed: boolean;
+  /** True if this threshold stopped the run early. */
+  aborted?: boolean;
+}
+
+export interface Verdict {
+  passed: boolean;
+  thresholds: ThresholdResult[];
+  /** Why the run ended: completed, a threshold abort, interrupted (SIGINT) or error. */
+  endReason: 'completed' | 'threshold_abort' | 'rate_shortfall_abort' | 'interrupted' | 'error';
+}
+
+/** The end-of-run summary handed to reporters and returned by `run`/`quick`. */
+export interface Summary {
+  meta: RunMeta;
+  endedAt: number;
+  durationMs: number;
+  total: CumulativeRequestStats;
+  requests: Record<string, CumulativeRequestStats>;
+  flows: Record<string, { iterations: number; failed: number }>;
+  checks: CheckCounts;
+  /** Requests/s: mean over the run, min and max of the full per-interval values. */
+  rps: { mean: number; min: number; max: number; stdev: number };
+  dropped: number;
+  late: number;
+  verdict: Verdict;
+  warnings: Warning[];
+  /** Reporter health, filled by the reporter bus. */
+  reporters: Record<string, { errors: number; dropped: number; notes: string[] }>;
+}
+
+/** result.json: everything `report`, `merge` and `compare` need. */
+export interface RunResult {
+  schemaVersion: 1;
+  summary: Summary;
+  timeline: Interval[];
+  /** The scenario or quick options with secrets replaced by "***". */
+  config: unknown;
+}

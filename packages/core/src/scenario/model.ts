@@ -1,0 +1,151 @@
+/**
+ * The validated, normalised scenario: what `loadScenario` returns, what `quick`
+ * builds from its flags, and what is sent (structured-cloned) to every worker.
+ * Plain data only. Template strings stay strings here; each worker compiles them
+ * once (scenario/template.ts) before the run starts.
+ *
+ * Durations are milliseconds, rates are per second.
+ */
+
+/** A string that may contain `${...}` template expressions (see docs/scenario.md). */
+export type Template = string;
+
+/** JSON-like value whose strings are templates. */
+export type TemplateValue = Template | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export type StepBody =
+  | { kind: 'json'; value: TemplateValue }
+  | { kind: 'form'; value: Record<string, Template> }
+  | { kind: 'raw'; value: Template; contentType?: string };
+
+export type Capture =
+  /** `as` names the variable; `json` is a path like `$.items[0].id` or `items.0.id`. */
+  | { as: string; from: 'json'; path: string }
+  | { as: string; from: 'header'; header: string }
+  | { as: string; from: 'status' };
+
+export type Check =
+  | { name: string; kind: 'status'; in: number[] }
+  | { name: string; kind: 'json_equals'; path: string; value: string | number | boolean | null }
+  | { name: string; kind: 'json_exists'; path: string }
+  | { name: string; kind: 'body_contains'; text: string }
+  | { name: string; kind: 'max_duration'; ms: number };
+
+export interface ThinkTime {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface Step {
+  /** Metric key; default "METHOD /path/template" (never the rendered URL). */
+  name: string;
+  method: HttpMethod;
+  /** Path template relative to the target ("/users/${userId}"), or an absolute URL template. */
+  path: Template;
+  query: Record<string, Template>;
+  headers: Record<string, Template>;
+  body?: StepBody;
+  captures: Capture[];
+  checks: Check[];
+  think?: ThinkTime;
+  /** Per-step timeout override. */
+  timeoutMs?: number;
+}
+
+export interface Flow {
+  name: string;
+  weight: number;
+  steps: Step[];
+  /** Think time after each iteration of this flow. */
+  pace?: ThinkTime;
+}
+
+/** Closed model: virtual users run flows back to back. Locust-style stages. */
+export interface ClosedStage {
+  /** Stage length; the user count moves toward `users` at `spawnRate`/s, then holds. */
+  durationMs: number;
+  users: number;
+  /** Users started or stopped per second; undefined = all at once. */
+  spawnRate?: number;
+  name?: string;
+}
+
+/** Open model: iterations start at an arrival rate, ramped linearly from the previous stage's rate. */
+export interface OpenStage {
+  durationMs: number;
+  /** Rate at the end of the stage (iterations/s). */
+  rate: number;
+  name?: string;
+}
+
+export type LoadModel =
+  | {
+      model: 'closed';
+      stages: ClosedStage[];
+      /** Stop after this many iterations in total (quick -n); undefined = by duration. */
+      iterations?: number;
+    }
+  | {
+      model: 'open';
+      /** Rate at time 0; each stage ramps linearly from the previous rate to its `rate`. */
+      startRate: number;
+      stages: OpenStage[];
+      /** Iterations allowed in flight at once; beyond it arrivals are dropped (counted). */
+      maxInFlight: number;
+      /** Connections to open toward the target. */
+      connections: number;
+    };
+
+export interface DataSource {
+  /** Path to a CSV (with header row) or JSON (array of objects) file, resolved against the scenario file. */
+  file: string;
+  /** Row order per iteration: sequential (shared cursor, wraps) or random. */
+  order: 'sequential' | 'random';
+  /** Loaded rows (filled by loadScenario so workers do not read files). */
+  rows: Record<string, string>[];
+}
+
+/** One threshold as written: `metric op value` with an optional scope. */
+export interface ThresholdSpec {
+  /** Expression source, e.g. "p(95) < 200ms", "error_rate < 1%", "rps >= 450", "checks > 99%". */
+  expression: string;
+  /** "total" (default), a request name, or "flow:<name>". */
+  scope: string;
+  abortOnFail: boolean;
+  /** With abortOnFail: do not evaluate before this many ms into the run. */
+  delayAbortEvalMs: number;
+}
+
+export interface Variable {
+  value: string;
+  secret: boolean;
+}
+
+export interface ReporterConfig {
+  type: string;
+  options: Record<string, unknown>;
+}
+
+export interface Scenario {
+  name: string;
+  /** Base URL, e.g. "http://127.0.0.1:3000". */
+  target: string;
+  headers: Record<string, Template>;
+  /** Default per-request timeout. */
+  timeoutMs: number;
+  /** HTTP pipelining depth per connection (1 = none). */
+  pipelining: number;
+  variables: Record<string, Variable>;
+  data: Record<string, DataSource>;
+  load: LoadModel;
+  flows: Flow[];
+  thresholds: ThresholdSpec[];
+  /** Abort when the achieved rate stays below the requested one by more than `maxShortfall` for `graceMs`. */
+  rateShortfall?: { maxShortfall: number; graceMs: number; abort: boolean };
+  reporters: ReporterConfig[];
+  tags: Record<string, string>;
+  /** Source file, when loaded from YAML. */
+  file?: string;
+}
