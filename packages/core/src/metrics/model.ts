@@ -67,6 +67,14 @@ export interface RequestStats {
   serviceTime: LatencySummary;
 }
 
+/** Iterations of one flow over a window. An iteration fails when a request errors, answers >= 400 or a check fails. */
+export interface FlowStats {
+  iterations: number;
+  failed: number;
+  /** Whole-iteration duration (µs), think time included. */
+  duration: LatencySummary;
+}
+
 /** Check outcomes, keyed by check name. */
 export type CheckCounts = Record<string, { passes: number; fails: number }>;
 
@@ -83,7 +91,7 @@ export interface Interval {
   /** Per request name. */
   requests: Record<string, RequestStats>;
   /** Iterations completed per flow (scenario runs; quick has one flow). */
-  flows: Record<string, { iterations: number; failed: number }>;
+  flows: Record<string, FlowStats>;
   checks: CheckCounts;
   /** Requests per second in this interval (total.count / interval seconds). */
   rps: number;
@@ -165,7 +173,7 @@ export interface Summary {
   durationMs: number;
   total: CumulativeRequestStats;
   requests: Record<string, CumulativeRequestStats>;
-  flows: Record<string, { iterations: number; failed: number }>;
+  flows: Record<string, FlowStats>;
   checks: CheckCounts;
   /** Requests/s: mean over the run, min and max of the full per-interval values. */
   rps: { mean: number; min: number; max: number; stdev: number };
