@@ -1,1 +1,2 @@
-export {};
+export { ConsoleReporter, type ConsoleReporterOptions } from './console/reporter.js';
+export { renderSummary } from './console/summary.js';

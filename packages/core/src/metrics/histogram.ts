@@ -99,3 +99,31 @@ export function percentileSpectrum(h: Histogram, ticksPerHalfDistance = 5): Arra
   out.push({ percentile: 100, value: h.maxValue });
   return out;
 }
+
+interface IterableHistogram {
+  recordedValuesIterator: {
+    reset(): void;
+    hasNext(): boolean;
+    next(): { valueIteratedTo: number; countAddedInThisIterationStep: number };
+  };
+}
+
+/**
+ * Counts of a histogram in `buckets` log-spaced value ranges between its min and max
+ * (the bar view of a latency distribution). Each bucket: [from, to) in µs and a count.
+ */
+export function logBuckets(h: Histogram, buckets = 10): Array<{ from: number; to: number; count: number }> {
+  if (h.totalCount === 0) return [];
+  const min = Math.max(1, h.minNonZeroValue);
+  const max = Math.max(min + 1, h.maxValue);
+  const ratio = Math.pow(max / min, 1 / buckets);
+  const out = Array.from({ length: buckets }, (_, i) => ({ from: min * ratio ** i, to: min * ratio ** (i + 1), count: 0 }));
+  const it = (h as unknown as IterableHistogram).recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    const i = Math.min(buckets - 1, Math.max(0, Math.floor(Math.log(v.valueIteratedTo / min) / Math.log(ratio))));
+    out[i].count += v.countAddedInThisIterationStep;
+  }
+  return out;
+}

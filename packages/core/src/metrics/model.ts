@@ -97,8 +97,10 @@ export interface Interval {
   rps: number;
   /** Active virtual users (closed model) or in-flight iterations (open model) at the end. */
   activeUsers: number;
-  /** Requested arrival rate (open model), iterations/s; undefined in the closed model. */
+  /** Requested arrival rate (open model), iterations/s, mean over the interval; undefined in the closed model. */
   targetRate?: number;
+  /** Iterations started per second (open model). */
+  achievedRate?: number;
   /** Iterations not started because the in-flight cap was reached. */
   dropped: number;
   /** Iterations started late (> lateThresholdMs after their scheduled time). */
@@ -179,6 +181,8 @@ export interface Summary {
   rps: { mean: number; min: number; max: number; stdev: number };
   dropped: number;
   late: number;
+  /** Open model: fraction by which started iterations fell short of the requested ones (0..1). */
+  rateShortfall?: number;
   verdict: Verdict;
   warnings: Warning[];
   /** Reporter health, filled by the reporter bus. */

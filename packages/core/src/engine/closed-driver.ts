@@ -1,0 +1,129 @@
+/**
+ * Closed model: virtual users (runners owning one connection each, or sharing one
+ * when pipelining) loop over flows. The count follows the stages' target at their
+ * spawn rate; this worker runs its exact share of the users (segment.ts).
+ */
+import type { Client } from 'undici';
+import { shareOf } from '../plan/segment.js';
+import { totalDurationMs, usersAt } from '../plan/stages.js';
+import type { ClosedStage } from '../scenario/model.js';
+import { createClient, type ConnectionOptions } from './connections.js';
+import { IterationRunner } from './runner.js';
+import type { WorkerRuntime } from './runtime.js';
+
+export interface ClosedDriverOptions {
+  stages: ClosedStage[];
+  /** Whole-run iteration bound (quick -n), split across workers. */
+  iterations?: number;
+  connection: ConnectionOptions;
+}
+
+export class ClosedDriver<Ctx> {
+  private readonly runners: Array<IterationRunner<Ctx>> = [];
+  private readonly clients: Client[] = [];
+  private readonly durationMs: number;
+  private remaining: number;
+  private control: NodeJS.Timeout | null = null;
+  private resolveDone: (() => void) | null = null;
+
+  constructor(private readonly rt: WorkerRuntime<Ctx>, private readonly o: ClosedDriverOptions) {
+    this.durationMs = totalDurationMs({ model: 'closed', stages: o.stages });
+    this.remaining = o.iterations === undefined ? Infinity : shareOf(o.iterations, rt.segment);
+    rt.activeUsers = () => this.runners.reduce((n, r) => n + (r.active || r.busy ? 1 : 0), 0);
+  }
+
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolveDone = resolve;
+      this.adjust();
+      this.control = setInterval(() => this.adjust(), 50);
+    });
+  }
+
+  /** Bring the number of active users to this worker's share of the target. */
+  private adjust(): void {
+    const t = performance.now() - this.rt.startPerf;
+    if (t >= this.durationMs || this.remaining <= 0) {
+      this.stop();
+      return;
+    }
+    const pipelining = this.o.connection.pipelining;
+    const wanted = shareOf(usersAt(this.o.stages, t), this.rt.segment) * pipelining;
+    let active = 0;
+    for (const r of this.runners) if (r.active) active++;
+    for (let k = 0; active < wanted && k < wanted; k++) {
+      const r = this.runner(k, pipelining);
+      if (!r.active) {
+        r.active = true;
+        active++;
+        if (!r.busy) this.next(r);
+      }
+    }
+    for (let k = this.runners.length - 1; active > wanted && k >= 0; k--) {
+      if (this.runners[k].active) {
+        this.runners[k].active = false;
+        active--;
+      }
+    }
+  }
+
+  private runner(k: number, pipelining: number): IterationRunner<Ctx> {
+    let r = this.runners[k];
+    if (r === undefined) {
+      const user = Math.floor(k / pipelining);
+      const vu = this.rt.segment.index + user * this.rt.segment.count;
+      r = new IterationRunner(this.rt, vu, false, (x) => this.onIterationEnd(x));
+      r.client = this.clients[user] ??= createClient(this.o.connection);
+      this.runners[k] = r;
+      this.rt.runners.push(r);
+    }
+    return r;
+  }
+
+  private next(r: IterationRunner<Ctx>): void {
+    if (this.rt.stopping || !r.active || this.remaining <= 0) {
+      r.active = false;
+      this.checkDone();
+      return;
+    }
+    this.remaining--;
+    r.startIteration(performance.now());
+  }
+
+  private onIterationEnd(r: IterationRunner<Ctx>): void {
+    this.next(r);
+  }
+
+  /** Stop starting iterations; requests in flight finish (bounded by the timeout). */
+  stop(): void {
+    if (this.control !== null) {
+      clearInterval(this.control);
+      this.control = null;
+    }
+    this.rt.stopping = true;
+    for (const r of this.runners) {
+      r.active = false;
+      r.cancel();
+    }
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (!this.rt.stopping && this.remaining > 0) return;
+    if (this.remaining <= 0 && !this.rt.stopping) {
+      // Count-bounded: done when every started iteration has finished.
+      if (this.runners.some((r) => r.busy)) return;
+      this.rt.stopping = true;
+      if (this.control !== null) clearInterval(this.control);
+      this.control = null;
+    }
+    if (this.runners.some((r) => r.busy)) return;
+    const done = this.resolveDone;
+    this.resolveDone = null;
+    done?.();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.clients.map((c) => c.destroy()));
+  }
+}

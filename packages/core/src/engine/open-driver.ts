@@ -1,0 +1,120 @@
+/**
+ * Open model: iterations start at the arrival times of the schedule, whatever
+ * the target does (free of coordinated omission: latency counts from the
+ * scheduled time). This worker takes arrivals k ≡ segment.index (mod count).
+ * An arrival that finds the in-flight cap reached is dropped and counted; one
+ * started more than LATE_MS after its time is counted late.
+ */
+import { shareOf } from '../plan/segment.js';
+import { ArrivalSchedule } from '../plan/stages.js';
+import type { OpenStage } from '../scenario/model.js';
+import { ConnectionPool, type ConnectionOptions } from './connections.js';
+import { IterationRunner } from './runner.js';
+import type { WorkerRuntime } from './runtime.js';
+
+export const LATE_MS = 10;
+/** Arrivals handled per turn of the event loop before yielding to I/O. */
+const BATCH = 256;
+
+export interface OpenDriverOptions {
+  startRate: number;
+  stages: OpenStage[];
+  maxInFlight: number;
+  connections: number;
+  connection: ConnectionOptions;
+}
+
+export class OpenDriver<Ctx> {
+  private readonly schedule: ArrivalSchedule;
+  private readonly idle: Array<IterationRunner<Ctx>> = [];
+  private readonly all: Array<IterationRunner<Ctx>> = [];
+  private readonly cap: number;
+  private k: number;
+  private timer: NodeJS.Timeout | null = null;
+  private resolveDone: (() => void) | null = null;
+  private exhausted = false;
+
+  constructor(private readonly rt: WorkerRuntime<Ctx>, o: OpenDriverOptions) {
+    this.schedule = new ArrivalSchedule(o.startRate, o.stages);
+    this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
+    this.k = rt.segment.index;
+    rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
+    rt.activeUsers = () => this.all.length - this.idle.length;
+  }
+
+  /** Requested rate (whole run, per second) at time t ms. */
+  rateAt(t: number): number {
+    return this.schedule.rateAt(t);
+  }
+
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolveDone = resolve;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    this.timer = null;
+    if (this.rt.stopping) return;
+    const step = this.rt.segment.count;
+    const t = performance.now() - this.rt.startPerf;
+    for (let n = 0; n < BATCH; n++) {
+      const at = this.schedule.timeOf(this.k);
+      if (at === Infinity || at >= this.schedule.durationMs) {
+        this.exhausted = true;
+        this.stop();
+        return;
+      }
+      if (at > t) {
+        this.timer = setTimeout(() => this.pump(), Math.max(1, at - t));
+        return;
+      }
+      this.k += step;
+      this.rt.scheduled++;
+      let r = this.idle.pop();
+      if (r === undefined && this.all.length < this.cap) {
+        r = new IterationRunner(this.rt, this.all.length * step + this.rt.segment.index, true, (x) => this.onIterationEnd(x));
+        this.all.push(r);
+        this.rt.runners.push(r);
+      }
+      if (r === undefined) {
+        this.rt.dropped++;
+        continue;
+      }
+      this.rt.started++;
+      if (t - at > LATE_MS) this.rt.late++;
+      r.startIteration(this.rt.startPerf + at);
+    }
+    this.timer = setTimeout(() => this.pump(), 0);
+  }
+
+  private onIterationEnd(r: IterationRunner<Ctx>): void {
+    this.idle.push(r);
+    if (this.rt.stopping) this.checkDone();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.rt.stopping = true;
+    this.rt.pool?.drainWaiters();
+    for (const r of this.all) r.cancel();
+    this.checkDone();
+  }
+
+  get scheduleExhausted(): boolean {
+    return this.exhausted;
+  }
+
+  private checkDone(): void {
+    if (this.idle.length < this.all.length) return;
+    const done = this.resolveDone;
+    this.resolveDone = null;
+    done?.();
+  }
+
+  async close(): Promise<void> {
+    await this.rt.pool?.close();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Main-thread side of the worker threads: a piscina pool with one long task per
+ * worker, a MessageChannel each for snapshots, a common start once every worker
+ * is ready, and stop messages.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Segment } from '../plan/segment.js';
+import type { Scenario } from '../scenario/model.js';
+import type { MainToWorker, WorkerSnapshot, WorkerToMain } from './protocol.js';
+
+export interface WorkerPoolOptions {
+  scenario: Scenario;
+  workers: number;
+  /** This process's shard of a distributed run; workers subdivide it. */
+  shard: Segment;
+  intervalMs: number;
+  onStart(startEpoch: number): void;
+  onSnapshot(s: WorkerSnapshot): void;
+  onWorkerLost(worker: number, err: unknown): void;
+}
+
+/** Lead time between "all ready" and the common start, so every worker starts on the same tick grid. */
+const START_LEAD_MS = 50;
+
+export class WorkerPool {
+  private readonly piscina: Piscina;
+  private readonly ports: MessagePort[] = [];
+  private stopped = false;
+
+  constructor(private readonly o: WorkerPoolOptions) {
+    this.piscina = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: o.workers,
+      maxThreads: o.workers,
+      concurrentTasksPerWorker: 1,
+      atomics: 'disabled',
+      idleTimeout: 60_000,
+    });
+  }
+
+  /** Run every worker's task to its end. Resolves when all have finished (or died). */
+  async run(): Promise<void> {
+    const n = this.o.workers;
+    let ready = 0;
+    const tasks: Array<Promise<void>> = [];
+    for (let w = 0; w < n; w++) {
+      const { port1, port2 } = new MessageChannel();
+      this.ports.push(port1);
+      port1.on('message', (m: WorkerToMain) => {
+        if (m.type === 'ready') {
+          ready++;
+          if (ready === n && !this.stopped) {
+            const startEpoch = performance.timeOrigin + performance.now() + START_LEAD_MS;
+            this.o.onStart(startEpoch);
+            this.broadcast({ type: 'start', startEpoch });
+          }
+        } else this.o.onSnapshot(m);
+      });
+      const segment: Segment = { index: this.o.shard.index * n + w, count: this.o.shard.count * n };
+      const task = this.piscina
+        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, port: port2 }, { transferList: [port2] })
+        .then(
+          (final: WorkerSnapshot) => {
+            this.o.onSnapshot(final);
+          },
+          (err: unknown) => {
+            this.o.onWorkerLost(w, err);
+          },
+        )
+        .finally(() => port1.close());
+      tasks.push(task);
+    }
+    await Promise.all(tasks);
+  }
+
+  broadcast(m: MainToWorker): void {
+    if (m.type === 'stop') this.stopped = true;
+    for (const p of this.ports) {
+      try {
+        p.postMessage(m);
+      } catch {
+        // port already closed: that worker is done
+      }
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}

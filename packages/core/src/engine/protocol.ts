@@ -1,0 +1,53 @@
+/**
+ * The tiny typed message protocol between the main thread and worker threads.
+ * Worker -> main: a snapshot per interval tick (encoded histograms + counters).
+ * Main -> worker: control messages.
+ */
+import type { ErrorKind } from '../metrics/model.js';
+
+/** Counters and encoded histograms of one request name over one tick of one worker. */
+export interface RawRequestStats {
+  count: number;
+  responses: number;
+  errorCount: number;
+  failed: number;
+  statuses: Record<string, number>;
+  errors: Partial<Record<ErrorKind, number>>;
+  bytesIn: number;
+  bytesOut: number;
+  latency: string;
+  serviceTime: string;
+}
+
+export interface RawFlowStats {
+  iterations: number;
+  failed: number;
+  duration: string;
+}
+
+export interface WorkerSnapshot {
+  type: 'snapshot';
+  worker: number;
+  tick: number;
+  /** Epoch ms when the snapshot was taken. */
+  at: number;
+  /** The last snapshot of this worker: the worker is done. */
+  final: boolean;
+  requests: Record<string, RawRequestStats>;
+  flows: Record<string, RawFlowStats>;
+  checks: Record<string, { passes: number; fails: number }>;
+  /** At the snapshot: running virtual users (closed) or iterations in flight (open). */
+  activeUsers: number;
+  /** Open model: arrivals due in this tick (started + dropped) and started. */
+  scheduled: number;
+  started: number;
+  dropped: number;
+  late: number;
+  /** Event-loop utilisation of the worker thread in this tick (0..1). */
+  cpu: number;
+  eventLoopLagMs: number;
+}
+
+export type MainToWorker = { type: 'start'; startEpoch: number } | { type: 'stop'; reason: 'interrupt' | 'abort' };
+
+export type WorkerToMain = WorkerSnapshot | { type: 'ready'; worker: number };

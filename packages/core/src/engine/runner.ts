@@ -1,0 +1,182 @@
+/**
+ * The flow runner: one iteration of one flow at a time, step after step:
+ * template -> undici dispatch -> checks, captures -> think time -> next step.
+ * A closed-model virtual user is one runner looping; in the open model runners
+ * are pooled and each arrival borrows one.
+ */
+import type { Client, Dispatcher } from 'undici';
+import type { Waiter } from './connections.js';
+import { Exchange } from './exchange.js';
+import type { EngineStep, StepResponse } from './program.js';
+import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+export class IterationRunner<Ctx> implements Waiter {
+  readonly exchange: Exchange;
+  /** Owned (closed model) or borrowed per request (open model). */
+  client: Client | null = null;
+  /** Inside an iteration (including think time). */
+  busy = false;
+  /** Closed model: this virtual user should keep looping. */
+  active = false;
+  since = 0;
+
+  private flowIndex = 0;
+  private flow!: PreparedFlow<Ctx>;
+  private stepIndex = 0;
+  private ctx!: Ctx;
+  private iterationStart = 0;
+  private failed = false;
+  private stepDueAt = 0;
+  private dispatching = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly rt: WorkerRuntime<Ctx>,
+    readonly vu: number,
+    private readonly borrow: boolean,
+    private readonly onIterationEnd: (r: IterationRunner<Ctx>) => void,
+  ) {
+    this.exchange = new Exchange((x) => this.onExchangeDone(x));
+  }
+
+  startIteration(originAt: number): void {
+    this.busy = true;
+    this.flowIndex = this.rt.program.nextFlow();
+    this.flow = this.rt.flows[this.flowIndex];
+    this.ctx = this.rt.program.newIteration(this.flowIndex, this.vu);
+    this.iterationStart = originAt;
+    this.failed = false;
+    this.stepIndex = 0;
+    this.runStep(originAt);
+  }
+
+  /** Stop waiting (think time) at once; the iteration ends incomplete. */
+  cancel(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.endIncomplete();
+    }
+  }
+
+  private runStep(dueAt: number): void {
+    this.timer = null;
+    if (this.rt.stopping) {
+      this.endIncomplete();
+      return;
+    }
+    this.stepDueAt = dueAt;
+    if (this.borrow) {
+      this.since = dueAt;
+      this.rt.pool!.acquire(this);
+    } else {
+      this.send();
+    }
+  }
+
+  grant(client: Client): void {
+    this.client = client;
+    this.send();
+  }
+
+  expire(reason: 'timeout' | 'stopped'): void {
+    if (reason === 'timeout') {
+      const p = this.flow.steps[this.stepIndex];
+      p.recorder.error('timeout', 0);
+      this.failed = true;
+      this.completeIteration();
+    } else {
+      this.endIncomplete();
+    }
+  }
+
+  private send(): void {
+    const p: PreparedStep<Ctx> = this.flow.steps[this.stepIndex];
+    const step: EngineStep<Ctx> = p.step;
+    let opts: Dispatcher.DispatchOptions;
+    let bytesOut: number;
+    if (p.staticOpts !== null) {
+      opts = p.staticOpts;
+      bytesOut = p.staticBytesOut;
+    } else {
+      const r = step.render(this.ctx);
+      opts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
+      bytesOut = this.rt.requestBytes(step.method, r.path, r.headers, r.body);
+    }
+    this.exchange.begin(p.recorder, this.stepDueAt, bytesOut, p.timeoutMs, step.needsBody, step.needsHeaders);
+    this.dispatching = true;
+    this.client!.dispatch(opts, this.exchange);
+    this.dispatching = false;
+  }
+
+  private onExchangeDone(x: Exchange): void {
+    if (this.dispatching) {
+      // undici failed the request synchronously (bad input): continue on the next turn,
+      // never recursively, so a broken request cannot spin without yielding.
+      setImmediate(() => this.onExchangeDone(x));
+      this.dispatching = false;
+      return;
+    }
+    if (this.borrow && this.client !== null) {
+      const c = this.client;
+      this.client = null;
+      this.rt.pool!.release(c);
+    }
+    if (x.discarded) {
+      this.endIncomplete();
+      return;
+    }
+    const p = this.flow.steps[this.stepIndex];
+    if (x.errorKind !== null) {
+      // A transport error ends the iteration (later steps would lack its captures).
+      this.failed = true;
+      this.completeIteration();
+      return;
+    }
+    if (x.status >= 400) this.failed = true;
+    if (p.step.hasEvaluation) {
+      const res: StepResponse = {
+        status: x.status,
+        headers: p.step.needsHeaders ? x.headerMap() : NO_HEADERS,
+        body: p.step.needsBody ? x.bodyText() : '',
+        durationMs: x.completedAt - x.originAt,
+      };
+      const out = p.step.evaluate(res, this.ctx);
+      for (const c of out.checks) {
+        this.rt.checks.record(c.name, c.passed);
+        if (!c.passed) this.failed = true;
+      }
+    }
+    this.stepIndex++;
+    if (this.stepIndex >= this.flow.steps.length) {
+      this.completeIteration();
+      return;
+    }
+    const think = this.rt.thinkMs(p.step.think);
+    if (think > 0) this.timer = setTimeout(() => this.runStep(performance.now()), think);
+    else this.runStep(x.completedAt);
+  }
+
+  private completeIteration(): void {
+    const now = performance.now();
+    this.flow.recorder.iteration((now - this.iterationStart) * 1000, this.failed);
+    const pace = this.rt.thinkMs(this.flow.pace);
+    if (pace > 0 && !this.borrow && !this.rt.stopping) {
+      this.timer = setTimeout(() => this.finishIteration(), pace);
+    } else {
+      this.finishIteration();
+    }
+  }
+
+  private endIncomplete(): void {
+    this.finishIteration();
+  }
+
+  private finishIteration(): void {
+    this.timer = null;
+    this.busy = false;
+    this.onIterationEnd(this);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Per-worker state shared by the runners and the load driver: the compiled
+ * program with its steps prepared for dispatch, the recorders, the interval
+ * ticker that ships snapshots to the main thread and the timeout sweep.
+ */
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import type { MessagePort } from 'node:worker_threads';
+import type { Dispatcher } from 'undici';
+import type { Segment } from '../plan/segment.js';
+import type { Scenario, ThinkTime } from '../scenario/model.js';
+import type { ConnectionPool } from './connections.js';
+import { RequestTimeoutError } from './errors.js';
+import type { EngineProgram, EngineStep } from './program.js';
+import { CheckRecorder, FlowRecorder, RequestRecorder } from './recorder.js';
+import type { WorkerSnapshot } from './protocol.js';
+import type { IterationRunner } from './runner.js';
+
+export interface PreparedStep<Ctx> {
+  step: EngineStep<Ctx>;
+  recorder: RequestRecorder;
+  /** Built once when the step is static: the same object is dispatched every time. */
+  staticOpts: Dispatcher.DispatchOptions | null;
+  staticBytesOut: number;
+  timeoutMs: number;
+}
+
+export interface PreparedFlow<Ctx> {
+  name: string;
+  steps: Array<PreparedStep<Ctx>>;
+  recorder: FlowRecorder;
+  pace?: ThinkTime;
+}
+
+export interface RuntimeOptions<Ctx> {
+  scenario: Scenario;
+  program: EngineProgram<Ctx>;
+  segment: Segment;
+  worker: number;
+  /** performance.now() of this thread at which the run started. */
+  startPerf: number;
+  intervalMs: number;
+  port: MessagePort;
+  hostHeader: string;
+}
+
+export class WorkerRuntime<Ctx> {
+  readonly program: EngineProgram<Ctx>;
+  readonly flows: Array<PreparedFlow<Ctx>>;
+  readonly checks = new CheckRecorder();
+  readonly startPerf: number;
+  readonly segment: Segment;
+  pool: ConnectionPool | null = null;
+  /** No new steps or iterations once set. */
+  stopping = false;
+  /** Runners to sweep for timeouts and to cancel on stop. */
+  readonly runners: Array<IterationRunner<Ctx>> = [];
+  activeUsers: () => number = () => 0;
+
+  // open-model counters of the current tick
+  scheduled = 0;
+  started = 0;
+  dropped = 0;
+  late = 0;
+
+  private readonly recorders = new Map<string, RequestRecorder>();
+  private readonly intervalMs: number;
+  private readonly port: MessagePort;
+  private readonly hostHeaderBytes: number;
+  private tick = 0;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private elu = performance.eventLoopUtilization();
+  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor(private readonly o: RuntimeOptions<Ctx>) {
+    this.program = o.program;
+    this.startPerf = o.startPerf;
+    this.segment = o.segment;
+    this.intervalMs = o.intervalMs;
+    this.port = o.port;
+    this.hostHeaderBytes = `host: ${o.hostHeader}\r\n`.length;
+    this.flows = o.program.flows.map((f) => ({
+      name: f.name,
+      pace: f.pace,
+      recorder: new FlowRecorder(),
+      steps: f.steps.map((step) => this.prepare(step, o.scenario.timeoutMs)),
+    }));
+  }
+
+  private recorderFor(name: string): RequestRecorder {
+    let r = this.recorders.get(name);
+    if (!r) {
+      r = new RequestRecorder();
+      this.recorders.set(name, r);
+    }
+    return r;
+  }
+
+  private prepare(step: EngineStep<Ctx>, defaultTimeout: number): PreparedStep<Ctx> {
+    let staticOpts: Dispatcher.DispatchOptions | null = null;
+    let staticBytesOut = 0;
+    if (step.isStatic) {
+      const r = step.render(undefined as Ctx);
+      staticOpts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
+      staticBytesOut = this.requestBytes(step.method, r.path, r.headers, r.body);
+    }
+    return { step, recorder: this.recorderFor(step.name), staticOpts, staticBytesOut, timeoutMs: step.timeoutMs ?? defaultTimeout };
+  }
+
+  /** Bytes a request puts on the wire (request line, headers, body), close to exact. */
+  requestBytes(method: string, path: string, headers: string[], body: string | null): number {
+    let n = method.length + path.length + 12 + this.hostHeaderBytes + 2;
+    for (let i = 0; i < headers.length; i++) n += headers[i].length + 2;
+    if (body !== null) {
+      const len = Buffer.byteLength(body);
+      n += len + `content-length: ${len}\r\n`.length;
+    }
+    return n;
+  }
+
+  thinkMs(t: ThinkTime | undefined): number {
+    if (t === undefined) return 0;
+    return t.maxMs > t.minMs ? t.minMs + Math.random() * (t.maxMs - t.minMs) : t.minMs;
+  }
+
+  /** Start the interval ticker and the timeout sweep. */
+  startTimers(startEpoch: number): void {
+    this.lag.enable();
+    const nextTick = (): void => {
+      const due = startEpoch + (this.tick + 1) * this.intervalMs;
+      this.tickTimer = setTimeout(
+        () => {
+          this.port.postMessage(this.snapshot(false));
+          this.tick++;
+          nextTick();
+        },
+        Math.max(0, due - (performance.timeOrigin + performance.now())),
+      );
+    };
+    nextTick();
+    this.sweepTimer = setInterval(() => this.sweep(), 100);
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const r of this.runners) {
+      const x = r.exchange;
+      if (x.inFlight && now - x.originAt > x.timeoutMs) x.abort(new RequestTimeoutError());
+    }
+    this.pool?.sweep(now, this.o.scenario.timeoutMs);
+  }
+
+  snapshot(final: boolean): WorkerSnapshot {
+    const requests: WorkerSnapshot['requests'] = {};
+    for (const [name, r] of this.recorders) if (!r.isEmpty()) requests[name] = r.drain();
+    const flows: WorkerSnapshot['flows'] = {};
+    for (const f of this.flows) if (f.recorder.iterations > 0) flows[f.name] = f.recorder.drain();
+    const elu = performance.eventLoopUtilization(this.elu);
+    this.elu = performance.eventLoopUtilization();
+    const lagMs = this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0;
+    this.lag.reset();
+    const snap: WorkerSnapshot = {
+      type: 'snapshot',
+      worker: this.o.worker,
+      tick: this.tick,
+      at: performance.timeOrigin + performance.now(),
+      final,
+      requests,
+      flows,
+      checks: this.checks.drain(),
+      activeUsers: this.activeUsers(),
+      scheduled: this.scheduled,
+      started: this.started,
+      dropped: this.dropped,
+      late: this.late,
+      cpu: elu.utilization,
+      eventLoopLagMs: lagMs,
+    };
+    this.scheduled = this.started = this.dropped = this.late = 0;
+    return snap;
+  }
+
+  /** Stop timers and return the final snapshot (the partial last tick). */
+  finish(): WorkerSnapshot {
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.lag.disable();
+    return this.snapshot(true);
+  }
+}

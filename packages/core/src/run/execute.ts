@@ -1,0 +1,199 @@
+/**
+ * One run, start to end: preflight, worker pool, aggregator, reporter bus,
+ * thresholds (also mid-run for abort-on-fail), verdict and summary. Every way
+ * out (completion, threshold abort, rate-shortfall abort, signal, worker crash)
+ * ends the reporters and returns a result.
+ */
+import { randomUUID } from 'node:crypto';
+import { Aggregator } from '../metrics/aggregator.js';
+import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
+import { WorkerPool } from '../engine/pool.js';
+import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../plan/stages.js';
+import { formatSegment, type Segment } from '../plan/segment.js';
+import { ReporterBus } from '../reporting/bus.js';
+import type { Reporter } from '../reporting/reporter.js';
+import type { Scenario } from '../scenario/model.js';
+import { LOADCTL_VERSION } from '../version.js';
+import { preflight } from './preflight.js';
+import { buildSummary } from './summary.js';
+import { rateShortfall, timelineWarnings } from './warnings.js';
+import { defaultWorkers } from './workers.js';
+
+/** Decides thresholds; supplied by the thresholds module (kept apart so the engine never depends on it). */
+export interface ThresholdJudge {
+  /** Final verdict over the whole run. */
+  evaluate(summary: Summary): ThresholdResult[];
+  /** Mid-run: results of abort-on-fail thresholds that are due and failing, from cumulative stats. */
+  shouldAbort?(summary: Summary, elapsedMs: number): ThresholdResult[];
+}
+
+export interface ExecuteOptions {
+  kind: 'quick' | 'scenario';
+  /** Worker threads; default: cores - 1 (at least 1). */
+  workers?: number;
+  intervalMs?: number;
+  reporters?: Reporter[];
+  /** Aborting it stops the run like SIGINT: in-flight requests are dropped, results are kept. */
+  signal?: AbortSignal;
+  /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
+  preflight?: boolean;
+  shard?: Segment;
+  /** The redacted config stored in the result. */
+  config?: unknown;
+  tags?: Record<string, string>;
+  judge?: ThresholdJudge;
+  /** Human summary of the load model for the meta. */
+  model?: string;
+}
+
+function describeModel(s: Scenario): string {
+  const l = s.load;
+  if (l.model === 'closed') {
+    const peak = Math.max(...l.stages.map((x) => x.users));
+    return l.iterations !== undefined ? `closed ${peak} users, ${l.iterations} iterations` : `closed ${peak} users`;
+  }
+  const peak = Math.max(l.startRate, ...l.stages.map((x) => x.rate));
+  return `open up to ${peak}/s, max ${l.maxInFlight} in flight`;
+}
+
+export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<RunResult> {
+  const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
+  const intervalMs = o.intervalMs ?? 1000;
+  const shard = o.shard ?? { index: 0, count: 1 };
+  if (o.preflight !== false) await preflight(scenario.target);
+
+  const load = scenario.load;
+  const schedule = load.model === 'open' ? new ArrivalSchedule(load.startRate, load.stages) : null;
+  const plannedDurationMs = totalDurationMs(load);
+  const meta: RunMeta = {
+    runId: randomUUID(),
+    scenario: scenario.name,
+    target: scenario.target,
+    kind: o.kind,
+    startedAt: Date.now(),
+    workers,
+    plannedDurationMs: load.model === 'closed' && load.iterations !== undefined ? undefined : plannedDurationMs,
+    intervalMs,
+    segment: formatSegment(shard),
+    loadctlVersion: LOADCTL_VERSION,
+    model: o.model ?? describeModel(scenario),
+    tags: { ...scenario.tags, ...o.tags },
+  };
+
+  const bus = new ReporterBus(o.reporters ?? []);
+  await bus.start(meta);
+
+  const state: { endReason: Verdict['endReason'] } = { endReason: 'completed' };
+  let aborted: ThresholdResult[] = [];
+  const extraWarnings: Warning[] = [];
+  let shortfallSince: number | null = null;
+  let pool: WorkerPool | null = null;
+  let startEpoch = 0;
+
+  const stop = (reason: 'interrupt' | 'abort', why: Verdict['endReason']): void => {
+    if (state.endReason !== 'completed') return;
+    state.endReason = why;
+    pool?.broadcast({ type: 'stop', reason });
+  };
+
+  const onInterval = (i: Interval): void => {
+    bus.interval(i);
+    if (state.endReason !== 'completed') return;
+    // Abort-on-fail thresholds, judged on the cumulative stats so far.
+    if (o.judge?.shouldAbort) {
+      const failing = o.judge.shouldAbort(snapshotSummary(), i.elapsedMs);
+      if (failing.length > 0) {
+        aborted = failing;
+        stop('abort', 'threshold_abort');
+      }
+    }
+    // Requested rate not achieved for longer than the grace period.
+    const rs = scenario.rateShortfall;
+    if (rs?.abort && i.targetRate !== undefined && i.achievedRate !== undefined && i.targetRate > 0) {
+      const short = 1 - i.achievedRate / i.targetRate;
+      if (short > rs.maxShortfall) {
+        shortfallSince ??= i.start;
+        if (i.end - shortfallSince >= rs.graceMs) {
+          extraWarnings.push({
+            code: 'RATE_SHORTFALL_ABORT',
+            severity: 'error',
+            message: `run aborted: achieved rate ${(short * 100).toFixed(1)}% below the requested rate for ${((i.end - shortfallSince) / 1000).toFixed(0)} s`,
+          });
+          stop('abort', 'rate_shortfall_abort');
+        }
+      } else shortfallSince = null;
+    }
+  };
+
+  const agg = new Aggregator(
+    workers,
+    intervalMs,
+    {
+      targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) : undefined,
+      stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
+    },
+    onInterval,
+  );
+
+  const snapshotSummary = (): Summary =>
+    buildSummary({ meta, agg, endEpoch: performance.timeOrigin + performance.now(), startEpoch, verdict: pendingVerdict, warnings: [] });
+  const pendingVerdict: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
+
+  const onSignal = (): void => stop('interrupt', 'interrupted');
+  if (o.signal?.aborted) state.endReason = 'interrupted';
+  o.signal?.addEventListener('abort', onSignal, { once: true });
+
+  let crash: unknown = null;
+  if (state.endReason === 'completed') {
+    pool = new WorkerPool({
+      scenario,
+      workers,
+      shard,
+      intervalMs,
+      onStart: (e) => {
+        startEpoch = e;
+        meta.startedAt = Math.round(e);
+        agg.start(e);
+      },
+      onSnapshot: (s) => agg.add(s),
+      onWorkerLost: (w, err) => {
+        crash ??= err;
+        extraWarnings.push({ code: 'WORKER_CRASHED', severity: 'error', message: `worker ${w} crashed: ${err instanceof Error ? err.message : String(err)}` });
+        agg.workerLost(w);
+        stop('abort', 'error');
+      },
+    });
+    try {
+      await pool.run();
+    } finally {
+      o.signal?.removeEventListener('abort', onSignal);
+      await pool.destroy();
+    }
+  }
+  const endEpoch = performance.timeOrigin + performance.now();
+  if (startEpoch === 0) {
+    startEpoch = endEpoch;
+    agg.start(endEpoch);
+  }
+  agg.finish(endEpoch);
+
+  const endReason = state.endReason;
+  const verdict: Verdict = { passed: true, thresholds: [], endReason };
+  const summary = buildSummary({ meta, agg, endEpoch, startEpoch, verdict, warnings: [] });
+  verdict.thresholds = o.judge ? o.judge.evaluate(summary) : [];
+  for (const t of verdict.thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
+  verdict.passed = verdict.thresholds.every((t) => t.passed) && endReason !== 'rate_shortfall_abort' && endReason !== 'error';
+  summary.warnings = [...timelineWarnings(agg.timeline, agg.dropped, agg.late), ...extraWarnings];
+  const shortfall = rateShortfall(agg.timeline);
+  if (shortfall !== null) summary.rateShortfall = shortfall;
+
+  await bus.end(summary);
+  for (const [name, h] of Object.entries(summary.reporters)) {
+    if (h.errors > 0 || h.dropped > 0) {
+      summary.warnings.push({ code: 'REPORTER_FAILED', severity: 'warn', message: `reporter ${name}: ${h.errors} errors, ${h.dropped} intervals dropped` });
+    }
+  }
+  agg.requests.destroy();
+  agg.flows.destroy();
+  return { schemaVersion: 1, summary, timeline: agg.timeline, config: o.config ?? null };
+}

@@ -1,0 +1,128 @@
+/**
+ * `quick`: an ab/hey/autocannon-style run against one URL, expressed as a
+ * one-flow, one-step scenario so it goes through the same engine as `run`.
+ */
+import { badInput } from '../errors.js';
+import type { Summary } from '../metrics/model.js';
+import type { HttpMethod, Scenario } from '../scenario/model.js';
+import { execute, type ExecuteOptions } from './execute.js';
+
+export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'model' | 'judge'> {
+  url: string;
+  /** Connections (closed model: one request in flight each, times pipelining). Default 50. */
+  connections?: number;
+  /** Run length in ms. Default 10 s unless `requests` is given. */
+  durationMs?: number;
+  /** Stop after this many requests. */
+  requests?: number;
+  /** Open model: requests per second, latency measured from each scheduled send time. */
+  rate?: number;
+  /** Open model: requests allowed in flight; beyond it they are dropped and counted. Default max(100, rate). */
+  maxInFlight?: number;
+  method?: HttpMethod;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Per-request timeout in ms. Default 10 s. */
+  timeoutMs?: number;
+  /** HTTP pipelining depth per connection. Default 1. */
+  pipelining?: number;
+}
+
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const DAY_MS = 24 * 3600 * 1000;
+
+function positiveInt(value: number | undefined, what: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value <= 0) throw badInput('E_BAD_OPTION', `${what} must be a positive whole number, got ${value}`);
+}
+
+function positive(value: number | undefined, what: string): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value <= 0) throw badInput('E_BAD_OPTION', `${what} must be a positive number, got ${value}`);
+}
+
+/** Validate quick options and build the equivalent scenario. */
+export function quickScenario(o: QuickOptions): Scenario {
+  let url: URL;
+  try {
+    url = new URL(o.url);
+  } catch {
+    throw badInput('E_BAD_URL', `not a valid URL: "${o.url}"`, 'give a full URL such as http://127.0.0.1:8080/path');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badInput('E_BAD_URL', `unsupported protocol "${url.protocol}" in "${o.url}"`, 'use http:// or https://');
+  }
+  positiveInt(o.connections, 'connections (-c)');
+  positive(o.durationMs, 'duration (-d)');
+  positiveInt(o.requests, 'requests (-n)');
+  positive(o.rate, 'rate (-r)');
+  positiveInt(o.maxInFlight, 'max in flight');
+  positive(o.timeoutMs, 'timeout');
+  positiveInt(o.pipelining, 'pipelining');
+  positiveInt(o.workers, 'workers');
+  const method = (o.method ?? 'GET').toUpperCase() as HttpMethod;
+  if (!METHODS.includes(method)) throw badInput('E_BAD_OPTION', `unknown method "${o.method}" (-m); expected one of ${METHODS.join(', ')}`);
+
+  const connections = o.connections ?? 50;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const path = `${url.pathname}${url.search}`;
+  const headers: Record<string, string> = { ...o.headers };
+  let body: Scenario['flows'][number]['steps'][number]['body'];
+  if (o.body !== undefined) {
+    const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+    body = { kind: 'raw', value: o.body };
+    if (!hasType) headers['content-type'] = /^\s*[[{]/.test(o.body) ? 'application/json' : 'text/plain';
+  }
+
+  let load: Scenario['load'];
+  if (o.rate !== undefined) {
+    const durationMs = o.durationMs ?? (o.requests !== undefined ? (o.requests / o.rate) * 1000 : 10_000);
+    load = {
+      model: 'open',
+      startRate: o.rate,
+      stages: [{ durationMs, rate: o.rate }],
+      maxInFlight: o.maxInFlight ?? Math.max(100, Math.ceil(o.rate)),
+      connections,
+    };
+  } else {
+    const durationMs = o.durationMs ?? (o.requests !== undefined ? DAY_MS : 10_000);
+    load = { model: 'closed', stages: [{ durationMs, users: connections }], iterations: o.requests };
+  }
+
+  return {
+    name: 'quick',
+    target: url.origin,
+    headers: {},
+    timeoutMs,
+    pipelining: o.pipelining ?? 1,
+    variables: {},
+    data: {},
+    load,
+    flows: [{ name: 'quick', weight: 1, steps: [{ name: `${method} ${path}`, method, path, query: {}, headers, body, captures: [], checks: [] }] }],
+    thresholds: [],
+    reporters: [],
+    tags: {},
+  };
+}
+
+function describe(o: QuickOptions, s: Scenario): string {
+  if (s.load.model === 'open') return `open ${o.rate}/s over ${s.load.connections} connections`;
+  const pipe = (o.pipelining ?? 1) > 1 ? `, pipelining ${o.pipelining}` : '';
+  return `closed ${o.connections ?? 50} connections${pipe}`;
+}
+
+/** Hammer one URL; returns the summary (reporters get intervals and the summary as usual). */
+export async function quick(o: QuickOptions): Promise<Summary> {
+  const scenario = quickScenario(o);
+  const { url: _url, ...rest } = o;
+  const redactedHeaders = Object.fromEntries(
+    Object.entries(o.headers ?? {}).map(([k, v]) => [k, /^(authorization|cookie|x-api-key|proxy-authorization)$/i.test(k) ? '***' : v]),
+  );
+  const result = await execute(scenario, {
+    ...rest,
+    kind: 'quick',
+    model: describe(o, scenario),
+    config: { quick: { url: o.url, method: o.method ?? 'GET', connections: o.connections, durationMs: o.durationMs, requests: o.requests, rate: o.rate, pipelining: o.pipelining, timeoutMs: o.timeoutMs, headers: redactedHeaders, bodyBytes: o.body === undefined ? 0 : Buffer.byteLength(o.body) } },
+  });
+  return result.summary;
+}

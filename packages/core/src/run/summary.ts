@@ -1,0 +1,41 @@
+import type { Aggregator } from '../metrics/aggregator.js';
+import type { RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
+
+export interface SummaryInput {
+  meta: RunMeta;
+  agg: Aggregator;
+  startEpoch: number;
+  endEpoch: number;
+  verdict: Verdict;
+  warnings: Warning[];
+}
+
+/** The cumulative Summary from the aggregator's state (callable mid-run for abort checks). */
+export function buildSummary(x: SummaryInput): Summary {
+  const durationMs = Math.max(0, x.endEpoch - x.startEpoch);
+  const total = x.agg.totalAccumulator();
+  const timeline = x.agg.timeline;
+  // Per-second rate spread over full-length intervals (the last one is usually partial).
+  const full = timeline.filter((i) => i.end - i.start >= x.meta.intervalMs * 0.999);
+  const rates = (full.length > 0 ? full : timeline).map((i) => i.rps);
+  const mean = durationMs > 0 ? total.count / (durationMs / 1000) : 0;
+  const rmean = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
+  const stdev = rates.length ? Math.sqrt(rates.reduce((a, b) => a + (b - rmean) ** 2, 0) / rates.length) : 0;
+  const summary: Summary = {
+    meta: x.meta,
+    endedAt: Math.round(x.endEpoch),
+    durationMs,
+    total: total.toCumulative(durationMs),
+    requests: x.agg.requests.map((a) => a.toCumulative(durationMs)),
+    flows: x.agg.flows.map((a) => a.toStats()),
+    checks: structuredClone(x.agg.checks),
+    rps: { mean, min: rates.length ? Math.min(...rates) : 0, max: rates.length ? Math.max(...rates) : 0, stdev },
+    dropped: x.agg.dropped,
+    late: x.agg.late,
+    verdict: x.verdict,
+    warnings: x.warnings,
+    reporters: {},
+  };
+  total.destroy();
+  return summary;
+}

@@ -1,0 +1,1 @@
+export const LOADCTL_VERSION = '0.1.0';
