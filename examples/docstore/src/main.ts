@@ -1,0 +1,5 @@
+// Runnable entry: `node examples/docstore/dist/main.js [--port N] [--host H]` (or PORT / HOST env).
+import { start } from './index.js';
+import { runMain } from './http.js';
+
+await runMain('docstore', (listen) => start(listen));
