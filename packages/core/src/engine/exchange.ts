@@ -32,6 +32,8 @@ export class Exchange {
   rawHeaders: Buffer[] | null = null;
   private abortFn: ((err: Error) => void) | null = null;
 
+  private readonly continueAfterError = (): void => this.onDone(this);
+
   constructor(private readonly onDone: (x: Exchange) => void) {}
 
   /** Prepare for a new request. */
@@ -106,8 +108,13 @@ export class Exchange {
       const latencyUs = (now - this.originAt) * 1000;
       const serviceUs = this.sentAt > 0 ? (now - this.sentAt) * 1000 : latencyUs;
       this.recorder.response(this.status, latencyUs, serviceUs, this.bytesIn, this.bytesOut);
+      this.onDone(this);
+      return;
     }
-    this.onDone(this);
+    // undici reports errors from inside its own bookkeeping (e.g. while failing a
+    // connection's queue); dispatching from there breaks its invariants, and a
+    // refused port would otherwise spin without yielding: continue on the next turn.
+    setImmediate(this.continueAfterError);
   }
 
   bodyText(): string {

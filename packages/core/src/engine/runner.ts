@@ -29,7 +29,6 @@ export class IterationRunner<Ctx> implements Waiter {
   private iterationStart = 0;
   private failed = false;
   private stepDueAt = 0;
-  private dispatching = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -106,19 +105,10 @@ export class IterationRunner<Ctx> implements Waiter {
       bytesOut = this.rt.requestBytes(step.method, r.path, r.headers, r.body);
     }
     this.exchange.begin(p.recorder, this.stepDueAt, bytesOut, p.timeoutMs, step.needsBody, step.needsHeaders);
-    this.dispatching = true;
     this.client!.dispatch(opts, this.exchange);
-    this.dispatching = false;
   }
 
   private onExchangeDone(x: Exchange): void {
-    if (this.dispatching) {
-      // undici failed the request synchronously (bad input): continue on the next turn,
-      // never recursively, so a broken request cannot spin without yielding.
-      setImmediate(() => this.onExchangeDone(x));
-      this.dispatching = false;
-      return;
-    }
     if (this.borrow && this.client !== null) {
       const c = this.client;
       this.client = null;

@@ -28,9 +28,11 @@ export type Capture =
 
 export type Check =
   | { name: string; kind: 'status'; in: number[] }
+  /** A string `value` is a template (rendered per iteration; a lone `${x}` keeps x's type). */
   | { name: string; kind: 'json_equals'; path: string; value: string | number | boolean | null }
   | { name: string; kind: 'json_exists'; path: string }
-  | { name: string; kind: 'body_contains'; text: string }
+  /** `text` is a template. */
+  | { name: string; kind: 'body_contains'; text: Template }
   | { name: string; kind: 'max_duration'; ms: number };
 
 export interface ThinkTime {
@@ -130,6 +132,8 @@ export interface ReporterConfig {
 
 export interface Scenario {
   name: string;
+  /** Free text from the scenario file (optional). */
+  description?: string;
   /** Base URL, e.g. "http://127.0.0.1:3000". */
   target: string;
   headers: Record<string, Template>;

@@ -1,0 +1,51 @@
+// Run peers and loadctl against a URL pinned to one core; each returns { rps, p50, p99 } (ms).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { which } from './nginx.js';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'package.json'));
+
+function pinned(core, cmd, args) {
+  return which('taskset') ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+
+function wrkMs(s) {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+}
+
+export async function wrk(url, { core = 1, connections = 50, seconds = 10 } = {}) {
+  const [cmd, args] = pinned(core, 'wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 20 });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)[1]);
+  const p50 = wrkMs(/^\s+50%\s+(\S+)/m.exec(stdout)[1]);
+  const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(stdout)[1]);
+  return { rps, p50, p99 };
+}
+
+export async function autocannon(url, { core = 1, connections = 50, seconds = 10 } = {}) {
+  const bin = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+  const [cmd, args] = pinned(core, process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url]);
+  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 24 });
+  const r = JSON.parse(stdout);
+  return { rps: r.requests.total / (r.duration || seconds), p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+export async function loadctl(url, { core = 1, connections = 50, seconds = 10, workers = 1, extra = [] } = {}) {
+  const bin = join(root, 'packages', 'cli', 'bin', 'run.js');
+  const [cmd, args] = pinned(core, process.execPath, [bin, 'quick', url, '-c', String(connections), '-d', `${seconds}s`, '--workers', String(workers), '--json', '--quiet', ...extra]);
+  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 26 });
+  const s = JSON.parse(stdout);
+  return { rps: s.total.count / (s.durationMs / 1000), p50: s.total.latency.percentiles['50'] / 1000, p99: s.total.latency.percentiles['99'] / 1000 };
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

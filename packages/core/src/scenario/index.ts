@@ -1,0 +1,13 @@
+/** The scenario layer's public surface (re-exported by the package index). */
+export { loadScenario, parseScenario, validateScenarioFile, defineScenario } from './load.js';
+export type { ParseScenarioOptions, ScenarioInput, FlowInput, StepInput, CaptureInput, CheckInput, LoadInput, ThresholdInput } from './load.js';
+export { ScenarioError, isScenarioError, formatIssue } from './errors.js';
+export type { ScenarioIssue, ScenarioErrorCode } from './errors.js';
+export { redactScenario, secretValues, redactText, REDACTED, SENSITIVE_HEADERS } from './redact.js';
+export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePicker, stripe } from './compile.js';
+export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './compile.js';
+export { compileTemplate, parseTemplate, TemplateError, TEMPLATE_FUNCTION_NAMES } from './template.js';
+export type { TemplateContext, TemplateFn } from './template.js';
+export { parseDuration, parseDurationRange, formatDuration } from './duration.js';
+export { parseJsonPath, compileJsonPath, getPath } from './jsonpath.js';
+export { defaultStepName, defaultMaxInFlight, defaultConnections, DEFAULT_TIMEOUT_MS } from './normalize.js';

@@ -1,0 +1,153 @@
+/**
+ * Entry points: load a scenario file, parse scenario text, validate a file, or define a
+ * scenario in code (library users). All go through the same normalisation.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { Env } from './env.js';
+import { makeIssue, ScenarioError, type ScenarioIssue } from './errors.js';
+import type { Scenario, TemplateValue } from './model.js';
+import { normalizeScenario } from './normalize.js';
+import { noSource, parseYaml } from './parse.js';
+
+export interface ParseScenarioOptions {
+  /** File name shown in messages and stored in `Scenario.file`. */
+  file?: string;
+  /** Environment for `${env.X}`; default process.env. */
+  env?: Env;
+  /** Directory data files are resolved against; default the file's directory, else cwd. */
+  baseDir?: string;
+}
+
+function defaultName(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : basename(file, extname(file));
+}
+
+/** Parse and validate scenario YAML text (data files are read synchronously). Throws ScenarioError. */
+export function parseScenario(text: string, opts: ParseScenarioOptions = {}): Scenario {
+  const { value, source } = parseYaml(text, opts.file);
+  return normalizeScenario(value, {
+    source,
+    env: opts.env ?? process.env,
+    baseDir: opts.baseDir ?? (opts.file !== undefined ? dirname(resolve(opts.file)) : process.cwd()),
+    defaultName: defaultName(opts.file),
+  });
+}
+
+function fileError(path: string, e: unknown): ScenarioError {
+  const err = e as NodeJS.ErrnoException;
+  const problem = err.code === 'ENOENT' ? 'file not found' : err.code === 'EISDIR' ? 'is a directory' : `cannot read: ${err.message}`;
+  return new ScenarioError([makeIssue({ code: 'E_FILE', file: path, path: '', problem, expected: 'a readable scenario .yml file' })]);
+}
+
+/** Read, parse and validate a scenario file, including its data files. Throws ScenarioError. */
+export async function loadScenario(path: string, opts: { env?: Env } = {}): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  return parseScenario(text, { file: path, env: opts.env, baseDir: dirname(resolve(path)) });
+}
+
+/** Load without throwing: every issue found (empty when ok). */
+export function validateScenarioFile(path: string, opts: { env?: Env } = {}): { ok: boolean; issues: ScenarioIssue[]; scenario?: Scenario } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { ok: false, issues: fileError(path, e).issues };
+  }
+  try {
+    const scenario = parseScenario(text, { file: path, env: opts.env });
+    return { ok: true, issues: [], scenario };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { ok: false, issues: e.issues };
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------- defineScenario: the YAML shape, typed
+
+type Scalar = string | number | boolean;
+type Duration = string | 0;
+
+export interface StepInput {
+  name?: string;
+  method?: string;
+  path?: string;
+  get?: string;
+  post?: string;
+  put?: string;
+  patch?: string;
+  delete?: string;
+  head?: string;
+  options?: string;
+  query?: Record<string, Scalar>;
+  headers?: Record<string, Scalar>;
+  json?: TemplateValue;
+  form?: Record<string, Scalar>;
+  body?: string;
+  contentType?: string;
+  capture?: CaptureInput | CaptureInput[];
+  check?: CheckInput | CheckInput[];
+  think?: Duration;
+  timeout?: Duration;
+}
+export type CaptureInput = { as: string; json: string } | { as: string; header: string } | { as: string; status: true };
+export interface CheckInput {
+  name?: string;
+  status?: number | number[];
+  json?: string;
+  equals?: string | number | boolean | null;
+  exists?: true;
+  bodyContains?: string;
+  maxDuration?: Duration;
+}
+export interface FlowInput {
+  name: string;
+  weight?: number;
+  pace?: Duration;
+  steps: Array<StepInput | string>;
+}
+export interface LoadInput {
+  users?: number;
+  spawnRate?: number;
+  duration?: Duration;
+  iterations?: number;
+  rate?: number;
+  arrivalRate?: number;
+  rampTo?: number;
+  startRate?: number;
+  stages?: Array<{ name?: string; users?: number; spawnRate?: number; rate?: number; arrivalRate?: number; rampTo?: number; duration: Duration }>;
+  maxInFlight?: number;
+  connections?: number;
+}
+export type ThresholdInput = string | { expression: string; scope?: string; abortOnFail?: boolean; delayAbortEval?: Duration };
+export interface ScenarioInput {
+  name?: string;
+  description?: string;
+  target: string;
+  headers?: Record<string, Scalar>;
+  timeout?: Duration;
+  pipelining?: number;
+  variables?: Record<string, Scalar | { value: Scalar; secret?: boolean }>;
+  data?: Record<string, string | { file?: string; rows?: Array<Record<string, Scalar | null>>; order?: 'sequential' | 'random' }>;
+  load: LoadInput;
+  rateShortfall?: { maxShortfall: string | number; grace?: Duration; abort?: boolean };
+  flows?: FlowInput[];
+  steps?: Array<StepInput | string>;
+  thresholds?: ThresholdInput[] | Record<string, ThresholdInput | ThresholdInput[]>;
+  reporters?: Array<{ type: string; [option: string]: unknown }>;
+  tags?: Record<string, Scalar>;
+}
+
+/**
+ * A scenario from a typed object in the YAML shape (for library users): same
+ * validation and defaults as a file, messages without positions. Throws ScenarioError.
+ */
+export function defineScenario(input: ScenarioInput, opts: { env?: Env; baseDir?: string } = {}): Scenario {
+  return normalizeScenario(input, { source: noSource(), env: opts.env ?? process.env, baseDir: opts.baseDir ?? process.cwd() });
+}

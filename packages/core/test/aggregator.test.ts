@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Aggregator } from '../src/metrics/aggregator.js';
+import { createHistogram, decodeHistogram, recordMicros } from '../src/metrics/histogram.js';
+import { CheckRecorder, FlowRecorder, RequestRecorder } from '../src/engine/recorder.js';
+import type { WorkerSnapshot } from '../src/engine/protocol.js';
+import type { Interval } from '../src/metrics/model.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** A worker's snapshot for one tick, made by the real recorder from known latencies. */
+function snapshot(worker: number, tick: number, latencies: number[], final = false): WorkerSnapshot {
+  const r = new RequestRecorder();
+  const checks = new CheckRecorder();
+  const flow = new FlowRecorder();
+  latencies.forEach((us, i) => {
+    if (i % 7 === 0) r.error('reset', 10);
+    else r.response(i % 5 === 0 ? 503 : 200, us, us / 2, 100, 50);
+    checks.record('ok', i % 5 !== 0);
+    flow.iteration(us, i % 5 === 0);
+  });
+  return {
+    type: 'snapshot', worker, tick, at: 0, final,
+    requests: { 'GET /x': r.drain() },
+    flows: { f: flow.drain() },
+    checks: checks.drain(),
+    activeUsers: 3, scheduled: 0, started: 0, dropped: 0, late: 0, cpu: 0.5, eventLoopLagMs: 1,
+  };
+}
+
+describe('Aggregator', () => {
+  it('merging workers is exact: counts add up and the histogram equals one built from all values', () => {
+    const rand = rng(42);
+    const values = (n: number): number[] => Array.from({ length: n }, () => Math.floor(1 + rand() * 200_000));
+    const w0 = [values(1000), values(800), values(5)];
+    const w1 = [values(900), values(1100)];
+    const intervals: Interval[] = [];
+    const agg = new Aggregator(2, 1000, {}, (i) => intervals.push(i));
+    agg.start(1_000_000);
+    // Out of order arrival across workers; tick 1 emitted only when both reported.
+    agg.add(snapshot(0, 0, w0[0]));
+    expect(intervals).toHaveLength(0);
+    agg.add(snapshot(1, 0, w1[0]));
+    expect(intervals).toHaveLength(1);
+    agg.add(snapshot(1, 1, w1[1], true)); // worker 1 finishes at tick 1
+    agg.add(snapshot(0, 1, w0[1]));
+    agg.add(snapshot(0, 2, w0[2], true)); // tick 2 needs only worker 0
+    expect(intervals.map((i) => i.index)).toEqual([0, 1, 2]);
+    agg.finish(1_000_000 + 2500);
+
+    const all = [...w0, ...w1].flat();
+    const expected = createHistogram();
+    let responses = 0;
+    let errors = 0;
+    let s503 = 0;
+    for (const batch of [...w0, ...w1]) {
+      batch.forEach((us, i) => {
+        if (i % 7 === 0) errors++;
+        else {
+          responses++;
+          if (i % 5 === 0) s503++;
+          recordMicros(expected, us);
+        }
+      });
+    }
+    const total = agg.totalAccumulator();
+    expect(total.count).toBe(all.length);
+    expect(total.responses).toBe(responses);
+    expect(total.errors).toEqual({ reset: errors });
+    expect(total.statuses).toEqual({ '200': responses - s503, '503': s503 });
+    expect(total.latency.totalCount).toBe(expected.totalCount);
+    for (const p of [50, 90, 99, 99.9, 100]) expect(total.latency.getValueAtPercentile(p)).toBe(expected.getValueAtPercentile(p));
+    expect(total.latency.mean).toBe(expected.mean);
+    // Intervals sum to the cumulative figures.
+    expect(intervals.reduce((n, i) => n + i.total.count, 0)).toBe(all.length);
+    expect(intervals[0].activeUsers).toBe(6);
+    expect(intervals[2].activeUsers).toBe(3);
+    // Flow iterations and checks add up too.
+    const flow = agg.flows.get('f');
+    expect(flow.iterations).toBe(all.length);
+    const checks = agg.checks.ok;
+    expect(checks.passes + checks.fails).toBe(all.length);
+    // The cumulative encoded histogram round-trips losslessly.
+    const cumulative = total.toCumulative(2500);
+    const back = decodeHistogram(cumulative.latencyHistogram);
+    expect(back.totalCount).toBe(expected.totalCount);
+    expect(back.getValueAtPercentile(99)).toBe(expected.getValueAtPercentile(99));
+  });
+
+  it('a partial last tick gets its real length, so its rate is not understated', () => {
+    const intervals: Interval[] = [];
+    const agg = new Aggregator(1, 1000, {}, (i) => intervals.push(i));
+    agg.start(0);
+    const s = snapshot(0, 0, [1000, 2000, 3000, 4000]);
+    s.final = true;
+    s.at = 250;
+    agg.add(s);
+    expect(intervals[0].end - intervals[0].start).toBe(250);
+    expect(intervals[0].rps).toBe(16);
+  });
+});

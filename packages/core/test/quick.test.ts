@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { quick, type Interval, type Reporter, decodeHistogram } from '@loadctl/core';
+import { deadPort, delayed, failEvery, silent, startServer, type TestServer } from '../../../test/support/servers.js';
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+function collect(): Reporter & { intervals: Interval[] } {
+  const intervals: Interval[] = [];
+  return { name: 'collect', intervals, interval: (i) => void intervals.push(i) };
+}
+
+describe('quick: counts add up', () => {
+  it('sends exactly -n requests, all answered and counted, statuses adding up', async () => {
+    server = await startServer(failEvery(3));
+    const c = collect();
+    const s = await quick({ url: `${server.url}/items?x=1`, requests: 1500, connections: 8, workers: 2, reporters: [c] });
+    expect(server.received).toBe(1500);
+    expect(s.total.count).toBe(1500);
+    expect(s.total.responses).toBe(1500);
+    expect(s.total.statuses).toEqual({ '200': 1000, '500': 500 });
+    expect(s.total.failed).toBe(500);
+    expect(s.total.errorCount).toBe(0);
+    expect(Object.keys(s.requests)).toEqual(['GET /items?x=1']);
+    // Intervals add up to the cumulative total, and the histogram holds every response.
+    expect(c.intervals.reduce((n, i) => n + i.total.count, 0)).toBe(1500);
+    const h = decodeHistogram(s.total.latencyHistogram);
+    expect(h.totalCount).toBe(1500);
+    expect(s.total.bytesIn).toBeGreaterThan(1500 * 20);
+    expect(s.total.bytesOut).toBeGreaterThan(1500 * 20);
+    expect(s.verdict.endReason).toBe('completed');
+  });
+
+  it('counts connection refusals as errors and goes on', async () => {
+    const port = await deadPort();
+    const s = await quick({ url: `http://127.0.0.1:${port}/`, requests: 40, connections: 4, workers: 1, preflight: false });
+    expect(s.total.count).toBe(40);
+    expect(s.total.errors).toEqual({ connect_refused: 40 });
+    expect(s.total.responses).toBe(0);
+    expect(s.total.failed).toBe(40);
+  });
+
+  it('refuses to start against an unreachable target (exit 3 error)', async () => {
+    const port = await deadPort();
+    await expect(quick({ url: `http://127.0.0.1:${port}/`, requests: 5 })).rejects.toMatchObject({ code: 'E_TARGET_UNREACHABLE', exitCode: 3 });
+  });
+
+  it('times out requests to a server that never answers', async () => {
+    server = await startServer(silent);
+    const t0 = Date.now();
+    const s = await quick({ url: server.url, requests: 6, connections: 3, workers: 1, timeoutMs: 300 });
+    expect(s.total.count).toBe(6);
+    expect(s.total.errors).toEqual({ timeout: 6 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('rejects bad options with a clear message', async () => {
+    await expect(quick({ url: 'not a url' })).rejects.toMatchObject({ code: 'E_BAD_URL', exitCode: 2 });
+    await expect(quick({ url: 'ftp://x/' })).rejects.toMatchObject({ code: 'E_BAD_URL' });
+    await expect(quick({ url: 'http://127.0.0.1/', connections: -1 })).rejects.toThrow('connections (-c) must be a positive whole number, got -1');
+    await expect(quick({ url: 'http://127.0.0.1/', requests: 1.5 })).rejects.toThrow('requests (-n)');
+    await expect(quick({ url: 'http://127.0.0.1/', rate: 0 })).rejects.toThrow('rate (-r) must be a positive number');
+  });
+});
+
+describe('quick: measurement', () => {
+  it('percentiles of known latencies land within histogram precision', async () => {
+    // 9 of 10 requests take 20 ms, every 10th takes 120 ms.
+    server = await startServer(delayed((n) => (n % 10 === 0 ? 120 : 20)));
+    const s = await quick({ url: server.url, requests: 400, connections: 10, workers: 1 });
+    const p = s.total.latency.percentiles;
+    expect(s.total.count).toBe(400);
+    // Lower bounds are hard (a request cannot be faster than the server's delay);
+    // upper bounds leave room for a busy machine.
+    expect(p['50']).toBeGreaterThanOrEqual(20_000);
+    expect(p['50']).toBeLessThan(40_000);
+    expect(p['95']).toBeGreaterThanOrEqual(120_000);
+    expect(s.total.latency.min).toBeGreaterThanOrEqual(19_000); // timers may fire up to 1 ms early
+    expect(s.total.latency.max).toBeGreaterThanOrEqual(120_000);
+    // ~10% slow: p85 is still fast, p95 is slow.
+    const h = decodeHistogram(s.total.latencyHistogram);
+    expect(h.getValueAtPercentile(85)).toBeLessThan(100_000);
+  });
+
+  it('open model: sends exactly the scheduled arrivals and reports the target rate', async () => {
+    server = await startServer(failEvery(1_000_000));
+    const c = collect();
+    const s = await quick({ url: server.url, rate: 200, durationMs: 2000, workers: 2, reporters: [c] });
+    expect(s.total.count).toBe(400);
+    expect(server.received).toBe(400);
+    expect(s.dropped).toBe(0);
+    const full = c.intervals.filter((i) => i.end - i.start >= 999);
+    expect(full.length).toBeGreaterThan(0);
+    for (const i of full) expect(i.targetRate).toBeCloseTo(200, 5);
+  });
+
+  it('open model: arrivals beyond the in-flight cap are dropped and counted', async () => {
+    server = await startServer(silent);
+    const s = await quick({ url: server.url, rate: 100, durationMs: 1000, maxInFlight: 10, timeoutMs: 5000, workers: 1, connections: 10 });
+    // 100 arrivals: 10 start (and time out or are cut at the end), 90 are dropped.
+    expect(s.dropped).toBe(90);
+    expect(s.warnings.map((w) => w.code)).toContain('DROPPED_ITERATIONS');
+  });
+
+  it('pipelining sends several requests per connection and still counts exactly', async () => {
+    server = await startServer(failEvery(1_000_000));
+    const s = await quick({ url: server.url, requests: 500, connections: 2, pipelining: 4, workers: 1 });
+    expect(s.total.count).toBe(500);
+    expect(server.received).toBe(500);
+  });
+});
+
+describe('quick: stopping', () => {
+  it('an abort signal stops the run early and still returns the partial summary', async () => {
+    server = await startServer(delayed(() => 5));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 700);
+    const t0 = Date.now();
+    const s = await quick({ url: server.url, durationMs: 30_000, connections: 4, workers: 1, signal: ac.signal });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(s.verdict.endReason).toBe('interrupted');
+    expect(s.total.count).toBeGreaterThan(0);
+    // Every answered request was counted; interrupted ones are not.
+    expect(s.total.count).toBeLessThanOrEqual(server.received);
+  });
+});
