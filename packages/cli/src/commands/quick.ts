@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { quick, type HttpMethod } from '@loadctl/core';
+import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { outputReporters } from '../lib/reporters.js';
+import { reportersFor } from '../lib/reporters.js';
 import { countFlag, durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, EXIT, interruptSignal } from '../lib/outcome.js';
 
@@ -52,7 +52,7 @@ from each request's scheduled time (free of coordinated omission).`;
     }
     const interrupt = interruptSignal();
     try {
-      const summary = await quick({
+      const options: QuickOptions = {
         url: args.url,
         connections: flags.connections,
         durationMs: flags.duration,
@@ -67,8 +67,9 @@ from each request's scheduled time (free of coordinated omission).`;
         workers: flags.workers,
         preflight: flags.preflight,
         signal: interrupt.signal,
-        reporters: outputReporters(flags),
-      });
+      };
+      quickScenario(options); // bad options fail here, before any reporter opens a file or a port
+      const summary = await quick({ ...options, reporters: reportersFor(flags, quickConfig(options)) });
       if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       this.exit(exitCodeOf(summary));
     } catch (err) {

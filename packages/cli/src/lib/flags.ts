@@ -28,13 +28,22 @@ export const positiveFlag = Flags.custom<number>({
   },
 });
 
-/** Flags every load-producing command shares. */
+/** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),
   json: Flags.boolean({ description: 'print the summary as JSON on stdout (live progress stays on stderr)' }),
   quiet: Flags.boolean({ char: 'q', description: 'no live progress line; summary only' }),
+  'out-dir': Flags.string({ description: 'write result.json, junit.xml and report.html into this directory' }),
   out: Flags.string({ char: 'o', description: 'write the result file (result.json) here' }),
   html: Flags.string({ description: 'write the HTML report here' }),
   junit: Flags.string({ description: 'write JUnit XML (thresholds and checks as test cases) here' }),
+  reporter: Flags.string({ description: 'stream results to a sink during the run (repeatable)', multiple: true, options: ['influxdb', 'prometheus'] }),
+  'influxdb-url': Flags.string({ description: 'InfluxDB URL (env LOADCTL_INFLUXDB_URL)', env: 'LOADCTL_INFLUXDB_URL' }),
+  'influxdb-db': Flags.string({ description: 'InfluxDB 1.x database (v1 write API)', env: 'LOADCTL_INFLUXDB_DB' }),
+  'influxdb-rp': Flags.string({ description: 'InfluxDB 1.x retention policy' }),
+  'influxdb-org': Flags.string({ description: 'InfluxDB 2.x organization (v2 write API)', env: 'LOADCTL_INFLUXDB_ORG' }),
+  'influxdb-bucket': Flags.string({ description: 'InfluxDB 2.x bucket (v2 write API)', env: 'LOADCTL_INFLUXDB_BUCKET' }),
+  'influxdb-flush': durationFlag({ description: 'how often points are written (default 5s)' }),
+  'prometheus-port': Flags.integer({ description: 'serve Prometheus /metrics on this port during the run', min: 0, max: 65535 }),
   debug: Flags.boolean({ description: 'show stack traces for errors' }),
 };

@@ -18,15 +18,15 @@ export interface ClosedDriverOptions {
   connection: ConnectionOptions;
 }
 
-export class ClosedDriver<Ctx> {
-  private readonly runners: Array<IterationRunner<Ctx>> = [];
+export class ClosedDriver {
+  private readonly runners: Array<IterationRunner> = [];
   private readonly clients: Client[] = [];
   private readonly durationMs: number;
   private remaining: number;
   private control: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
-  constructor(private readonly rt: WorkerRuntime<Ctx>, private readonly o: ClosedDriverOptions) {
+  constructor(private readonly rt: WorkerRuntime, private readonly o: ClosedDriverOptions) {
     this.durationMs = totalDurationMs({ model: 'closed', stages: o.stages });
     this.remaining = o.iterations === undefined ? Infinity : shareOf(o.iterations, rt.segment);
     rt.activeUsers = () => this.runners.reduce((n, r) => n + (r.active || r.busy ? 1 : 0), 0);
@@ -43,8 +43,13 @@ export class ClosedDriver<Ctx> {
   /** Bring the number of active users to this worker's share of the target. */
   private adjust(): void {
     const t = performance.now() - this.rt.startPerf;
-    if (t >= this.durationMs || this.remaining <= 0) {
+    if (t >= this.durationMs) {
       this.stop();
+      return;
+    }
+    if (this.remaining <= 0) {
+      // Count-bounded: let the started iterations finish.
+      this.checkDone();
       return;
     }
     const pipelining = this.o.connection.pipelining;
@@ -67,7 +72,7 @@ export class ClosedDriver<Ctx> {
     }
   }
 
-  private runner(k: number, pipelining: number): IterationRunner<Ctx> {
+  private runner(k: number, pipelining: number): IterationRunner {
     let r = this.runners[k];
     if (r === undefined) {
       const user = Math.floor(k / pipelining);
@@ -80,7 +85,7 @@ export class ClosedDriver<Ctx> {
     return r;
   }
 
-  private next(r: IterationRunner<Ctx>): void {
+  private next(r: IterationRunner): void {
     if (this.rt.stopping || !r.active || this.remaining <= 0) {
       r.active = false;
       this.checkDone();
@@ -90,7 +95,7 @@ export class ClosedDriver<Ctx> {
     r.startIteration(performance.now());
   }
 
-  private onIterationEnd(r: IterationRunner<Ctx>): void {
+  private onIterationEnd(r: IterationRunner): void {
     this.next(r);
   }
 

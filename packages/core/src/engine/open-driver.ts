@@ -24,17 +24,17 @@ export interface OpenDriverOptions {
   connection: ConnectionOptions;
 }
 
-export class OpenDriver<Ctx> {
+export class OpenDriver {
   private readonly schedule: ArrivalSchedule;
-  private readonly idle: Array<IterationRunner<Ctx>> = [];
-  private readonly all: Array<IterationRunner<Ctx>> = [];
+  private readonly idle: Array<IterationRunner> = [];
+  private readonly all: Array<IterationRunner> = [];
   private readonly cap: number;
   private k: number;
   private timer: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
   private exhausted = false;
 
-  constructor(private readonly rt: WorkerRuntime<Ctx>, o: OpenDriverOptions) {
+  constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
     this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
     this.k = rt.segment.index;
@@ -89,7 +89,7 @@ export class OpenDriver<Ctx> {
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
-  private onIterationEnd(r: IterationRunner<Ctx>): void {
+  private onIterationEnd(r: IterationRunner): void {
     this.idle.push(r);
     if (this.rt.stopping) this.checkDone();
   }

@@ -7,12 +7,12 @@
 import type { Client, Dispatcher } from 'undici';
 import type { Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
-import type { EngineStep, StepResponse } from './program.js';
+import type { CompiledStep, IterationContext, ResponseView } from '../scenario/compile.js';
 import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-export class IterationRunner<Ctx> implements Waiter {
+export class IterationRunner implements Waiter {
   readonly exchange: Exchange;
   /** Owned (closed model) or borrowed per request (open model). */
   client: Client | null = null;
@@ -23,19 +23,19 @@ export class IterationRunner<Ctx> implements Waiter {
   since = 0;
 
   private flowIndex = 0;
-  private flow!: PreparedFlow<Ctx>;
+  private flow!: PreparedFlow;
   private stepIndex = 0;
-  private ctx!: Ctx;
+  private ctx!: IterationContext;
   private iterationStart = 0;
   private failed = false;
   private stepDueAt = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly rt: WorkerRuntime<Ctx>,
+    private readonly rt: WorkerRuntime,
     readonly vu: number,
     private readonly borrow: boolean,
-    private readonly onIterationEnd: (r: IterationRunner<Ctx>) => void,
+    private readonly onIterationEnd: (r: IterationRunner) => void,
   ) {
     this.exchange = new Exchange((x) => this.onExchangeDone(x));
   }
@@ -92,8 +92,8 @@ export class IterationRunner<Ctx> implements Waiter {
   }
 
   private send(): void {
-    const p: PreparedStep<Ctx> = this.flow.steps[this.stepIndex];
-    const step: EngineStep<Ctx> = p.step;
+    const p: PreparedStep = this.flow.steps[this.stepIndex];
+    const step: CompiledStep = p.step;
     let opts: Dispatcher.DispatchOptions;
     let bytesOut: number;
     if (p.staticOpts !== null) {
@@ -126,25 +126,23 @@ export class IterationRunner<Ctx> implements Waiter {
       return;
     }
     if (x.status >= 400) this.failed = true;
-    if (p.step.hasEvaluation) {
-      const res: StepResponse = {
+    if (p.hasEvaluation) {
+      const res: ResponseView = {
         status: x.status,
         headers: p.step.needsHeaders ? x.headerMap() : NO_HEADERS,
         body: p.step.needsBody ? x.bodyText() : '',
         durationMs: x.completedAt - x.originAt,
       };
       const out = p.step.evaluate(res, this.ctx);
-      for (const c of out.checks) {
-        this.rt.checks.record(c.name, c.passed);
-        if (!c.passed) this.failed = true;
-      }
+      for (const c of out.checks) this.rt.checks.record(c.name, c.passed);
+      if (out.failed) this.failed = true;
     }
     this.stepIndex++;
     if (this.stepIndex >= this.flow.steps.length) {
       this.completeIteration();
       return;
     }
-    const think = this.rt.thinkMs(p.step.think);
+    const think = this.rt.program.thinkMs(p.step.think);
     if (think > 0) this.timer = setTimeout(() => this.runStep(performance.now()), think);
     else this.runStep(x.completedAt);
   }
@@ -152,7 +150,7 @@ export class IterationRunner<Ctx> implements Waiter {
   private completeIteration(): void {
     const now = performance.now();
     this.flow.recorder.iteration((now - this.iterationStart) * 1000, this.failed);
-    const pace = this.rt.thinkMs(this.flow.pace);
+    const pace = this.rt.program.thinkMs(this.flow.pace);
     if (pace > 0 && !this.borrow && !this.rt.stopping) {
       this.timer = setTimeout(() => this.finishIteration(), pace);
     } else {

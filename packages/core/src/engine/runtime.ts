@@ -7,33 +7,35 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import type { MessagePort } from 'node:worker_threads';
 import type { Dispatcher } from 'undici';
 import type { Segment } from '../plan/segment.js';
-import type { Scenario, ThinkTime } from '../scenario/model.js';
+import type { CompiledScenario, CompiledStep } from '../scenario/compile.js';
+import type { Scenario, Step, ThinkTime } from '../scenario/model.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
-import type { EngineProgram, EngineStep } from './program.js';
 import { CheckRecorder, FlowRecorder, RequestRecorder } from './recorder.js';
 import type { WorkerSnapshot } from './protocol.js';
 import type { IterationRunner } from './runner.js';
 
-export interface PreparedStep<Ctx> {
-  step: EngineStep<Ctx>;
+export interface PreparedStep {
+  step: CompiledStep;
   recorder: RequestRecorder;
+  /** Captures or checks to run on the response. */
+  hasEvaluation: boolean;
   /** Built once when the step is static: the same object is dispatched every time. */
   staticOpts: Dispatcher.DispatchOptions | null;
   staticBytesOut: number;
   timeoutMs: number;
 }
 
-export interface PreparedFlow<Ctx> {
+export interface PreparedFlow {
   name: string;
-  steps: Array<PreparedStep<Ctx>>;
+  steps: PreparedStep[];
   recorder: FlowRecorder;
   pace?: ThinkTime;
 }
 
-export interface RuntimeOptions<Ctx> {
+export interface RuntimeOptions {
   scenario: Scenario;
-  program: EngineProgram<Ctx>;
+  program: CompiledScenario;
   segment: Segment;
   worker: number;
   /** performance.now() of this thread at which the run started. */
@@ -43,9 +45,9 @@ export interface RuntimeOptions<Ctx> {
   hostHeader: string;
 }
 
-export class WorkerRuntime<Ctx> {
-  readonly program: EngineProgram<Ctx>;
-  readonly flows: Array<PreparedFlow<Ctx>>;
+export class WorkerRuntime {
+  readonly program: CompiledScenario;
+  readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
   readonly startPerf: number;
   readonly segment: Segment;
@@ -53,7 +55,7 @@ export class WorkerRuntime<Ctx> {
   /** No new steps or iterations once set. */
   stopping = false;
   /** Runners to sweep for timeouts and to cancel on stop. */
-  readonly runners: Array<IterationRunner<Ctx>> = [];
+  readonly runners: IterationRunner[] = [];
   activeUsers: () => number = () => 0;
 
   // open-model counters of the current tick
@@ -72,18 +74,18 @@ export class WorkerRuntime<Ctx> {
   private elu = performance.eventLoopUtilization();
   private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 
-  constructor(private readonly o: RuntimeOptions<Ctx>) {
+  constructor(private readonly o: RuntimeOptions) {
     this.program = o.program;
     this.startPerf = o.startPerf;
     this.segment = o.segment;
     this.intervalMs = o.intervalMs;
     this.port = o.port;
     this.hostHeaderBytes = `host: ${o.hostHeader}\r\n`.length;
-    this.flows = o.program.flows.map((f) => ({
+    this.flows = o.program.flows.map((f, i) => ({
       name: f.name,
       pace: f.pace,
       recorder: new FlowRecorder(),
-      steps: f.steps.map((step) => this.prepare(step, o.scenario.timeoutMs)),
+      steps: f.steps.map((step, j) => this.prepare(step, o.scenario.flows[i].steps[j])),
     }));
   }
 
@@ -96,15 +98,16 @@ export class WorkerRuntime<Ctx> {
     return r;
   }
 
-  private prepare(step: EngineStep<Ctx>, defaultTimeout: number): PreparedStep<Ctx> {
+  private prepare(step: CompiledStep, source: Step): PreparedStep {
     let staticOpts: Dispatcher.DispatchOptions | null = null;
     let staticBytesOut = 0;
     if (step.isStatic) {
-      const r = step.render(undefined as Ctx);
+      const r = step.render(this.program.newIteration(0, 0));
       staticOpts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
       staticBytesOut = this.requestBytes(step.method, r.path, r.headers, r.body);
     }
-    return { step, recorder: this.recorderFor(step.name), staticOpts, staticBytesOut, timeoutMs: step.timeoutMs ?? defaultTimeout };
+    const hasEvaluation = source.captures.length > 0 || source.checks.length > 0;
+    return { step, recorder: this.recorderFor(step.name), hasEvaluation, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
   }
 
   /** Bytes a request puts on the wire (request line, headers, body), close to exact. */
@@ -116,11 +119,6 @@ export class WorkerRuntime<Ctx> {
       n += len + `content-length: ${len}\r\n`.length;
     }
     return n;
-  }
-
-  thinkMs(t: ThinkTime | undefined): number {
-    if (t === undefined) return 0;
-    return t.maxMs > t.minMs ? t.minMs + Math.random() * (t.maxMs - t.minMs) : t.minMs;
   }
 
   /** Start the interval ticker and the timeout sweep. */

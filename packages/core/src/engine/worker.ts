@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/model.js';
 import { ClosedDriver } from './closed-driver.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
-import { compileProgram } from './compile-program.js';
+import { compileScenario } from '../scenario/compile.js';
 import type { MainToWorker, WorkerSnapshot } from './protocol.js';
 import { WorkerRuntime } from './runtime.js';
 
@@ -26,7 +26,7 @@ export interface WorkerTask {
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { scenario, segment, port } = task;
   const url = new URL(scenario.target);
-  const program = compileProgram(scenario, segment);
+  const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
   // Compile and connect first, then tell the main thread we are ready and wait for the common start.
   let stopRequested = false;
   let onStop: (m: MainToWorker) => void = () => {};

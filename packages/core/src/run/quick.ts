@@ -5,6 +5,8 @@
 import { badInput } from '../errors.js';
 import type { Summary } from '../metrics/model.js';
 import type { HttpMethod, Scenario } from '../scenario/model.js';
+import { escapeTemplateText } from '../scenario/template.js';
+import { REDACTED, SENSITIVE_HEADERS } from '../scenario/redact.js';
 import { execute, type ExecuteOptions } from './execute.js';
 
 export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'model' | 'judge'> {
@@ -65,13 +67,14 @@ export function quickScenario(o: QuickOptions): Scenario {
 
   const connections = o.connections ?? 50;
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const path = `${url.pathname}${url.search}`;
-  const headers: Record<string, string> = { ...o.headers };
+  // quick sends what it is given, literally: no template expansion.
+  const path = escapeTemplateText(`${url.pathname}${url.search}`);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.headers ?? {})) headers[k.toLowerCase()] = escapeTemplateText(v);
   let body: Scenario['flows'][number]['steps'][number]['body'];
   if (o.body !== undefined) {
     const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-    body = { kind: 'raw', value: o.body };
-    if (!hasType) headers['content-type'] = /^\s*[[{]/.test(o.body) ? 'application/json' : 'text/plain';
+    body = { kind: 'raw', value: escapeTemplateText(o.body), contentType: hasType ? undefined : /^\s*[[{]/.test(o.body) ? 'application/json' : 'text/plain' };
   }
 
   let load: Scenario['load'];
@@ -98,7 +101,7 @@ export function quickScenario(o: QuickOptions): Scenario {
     variables: {},
     data: {},
     load,
-    flows: [{ name: 'quick', weight: 1, steps: [{ name: `${method} ${path}`, method, path, query: {}, headers, body, captures: [], checks: [] }] }],
+    flows: [{ name: 'quick', weight: 1, steps: [{ name: `${method} ${url.pathname}${url.search}`, method, path, query: {}, headers, body, captures: [], checks: [] }] }],
     thresholds: [],
     reporters: [],
     tags: {},
@@ -111,18 +114,38 @@ function describe(o: QuickOptions, s: Scenario): string {
   return `closed ${o.connections ?? 50} connections${pipe}`;
 }
 
+/** The quick options as stored in result files: credentials in headers and the URL redacted, the body by size only. */
+export function quickConfig(o: QuickOptions): unknown {
+  const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, SENSITIVE_HEADERS.includes(k.toLowerCase()) ? REDACTED : v]));
+  let url = o.url;
+  try {
+    const u = new URL(o.url);
+    if (u.password) u.password = REDACTED;
+    url = u.toString();
+  } catch {
+    // invalid URLs never reach a result file
+  }
+  return {
+    quick: {
+      url,
+      method: o.method ?? 'GET',
+      connections: o.connections,
+      durationMs: o.durationMs,
+      requests: o.requests,
+      rate: o.rate,
+      maxInFlight: o.maxInFlight,
+      pipelining: o.pipelining,
+      timeoutMs: o.timeoutMs,
+      headers,
+      bodyBytes: o.body === undefined ? 0 : Buffer.byteLength(o.body),
+    },
+  };
+}
+
 /** Hammer one URL; returns the summary (reporters get intervals and the summary as usual). */
 export async function quick(o: QuickOptions): Promise<Summary> {
   const scenario = quickScenario(o);
   const { url: _url, ...rest } = o;
-  const redactedHeaders = Object.fromEntries(
-    Object.entries(o.headers ?? {}).map(([k, v]) => [k, /^(authorization|cookie|x-api-key|proxy-authorization)$/i.test(k) ? '***' : v]),
-  );
-  const result = await execute(scenario, {
-    ...rest,
-    kind: 'quick',
-    model: describe(o, scenario),
-    config: { quick: { url: o.url, method: o.method ?? 'GET', connections: o.connections, durationMs: o.durationMs, requests: o.requests, rate: o.rate, pipelining: o.pipelining, timeoutMs: o.timeoutMs, headers: redactedHeaders, bodyBytes: o.body === undefined ? 0 : Buffer.byteLength(o.body) } },
-  });
+  const result = await execute(scenario, { ...rest, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
   return result.summary;
 }

@@ -1,0 +1,51 @@
+import { Args, Flags } from '@oclif/core';
+import { applyOverrides, loadScenario, redactScenario, run } from '@loadctl/core';
+import { BaseCommand } from '../lib/base-command.js';
+import { durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
+import { describeError, exitCodeOf, interruptSignal } from '../lib/outcome.js';
+import { reportersFor } from '../lib/reporters.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run a scenario file: weighted flows, open or closed load, thresholds';
+  static override description = `Loads and validates the scenario, runs it on the worker engine with a live console,
+then prints the summary and writes result.json, junit.xml and report.html into --out-dir (default ./results).
+Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario, 3 when the run could not proceed,
+130 when interrupted (results are still written).`;
+  static override examples = [
+    '<%= config.bin %> run scenarios/behaviour.yml',
+    '<%= config.bin %> run scenarios/behaviour.yml --duration 2m --scale 0.5 --env BASE_URL=http://127.0.0.1:3000',
+    '<%= config.bin %> run soak.yml --reporter influxdb --influxdb-url http://127.0.0.1:8086 --influxdb-db loadctl --quiet',
+  ];
+  static override args = { scenario: Args.string({ required: true, description: 'scenario YAML file' }) };
+  static override flags = {
+    duration: durationFlag({ char: 'd', description: "stretch or shrink the stages to this total duration, keeping their shape" }),
+    scale: positiveFlag({ description: 'multiply users (closed model) or rates (open model) by this factor' }),
+    env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
+    ...runFlags,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Run);
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const kv of flags.env ?? []) {
+      const i = kv.indexOf('=');
+      if (i <= 0) this.fail(`bad --env "${kv}": expected NAME=value`, 2);
+      env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    const interrupt = interruptSignal();
+    try {
+      const loaded = await loadScenario(args.scenario, { env });
+      const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
+      const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
+      const result = await run(scenario, { workers: flags.workers, signal: interrupt.signal, reporters });
+      if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      this.exit(exitCodeOf(result.summary));
+    } catch (err) {
+      if (err instanceof Error && 'oclif' in err) throw err;
+      const { lines, exitCode } = describeError(err, flags.debug);
+      this.fail(lines.join('\n'), exitCode);
+    } finally {
+      interrupt.dispose();
+    }
+  }
+}

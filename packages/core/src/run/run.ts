@@ -1,0 +1,66 @@
+/**
+ * `run`: a scenario (object or YAML path) on the worker engine, with its
+ * thresholds as the judge, overrides applied, and the redacted config kept for
+ * the result file.
+ */
+import { badInput } from '../errors.js';
+import type { RunResult } from '../metrics/model.js';
+import { loadScenario } from '../scenario/load.js';
+import type { Scenario } from '../scenario/model.js';
+import { redactScenario } from '../scenario/redact.js';
+import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from '../thresholds/evaluate.js';
+import { execute, type ExecuteOptions, type ThresholdJudge } from './execute.js';
+
+export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model'> {
+  /** Environment for `${env.X}` when loading from a path; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Stretch or shrink the stages to this total duration (ms), keeping their proportions. */
+  durationMs?: number;
+  /** Multiply users (closed) or rates (open) by this factor. */
+  scale?: number;
+}
+
+/** Apply duration and scale overrides; returns a new scenario. */
+export function applyOverrides(s: Scenario, o: Pick<RunOptions, 'durationMs' | 'scale'>): Scenario {
+  const out: Scenario = structuredClone(s);
+  if (o.durationMs !== undefined) {
+    if (!(o.durationMs > 0)) throw badInput('E_BAD_OPTION', `duration override must be positive, got ${o.durationMs}`);
+    const total = out.load.stages.reduce((n, st) => n + st.durationMs, 0);
+    const k = total > 0 ? o.durationMs / total : 1;
+    for (const st of out.load.stages) st.durationMs = Math.max(1, Math.round(st.durationMs * k));
+  }
+  if (o.scale !== undefined) {
+    if (!(o.scale > 0)) throw badInput('E_BAD_OPTION', `scale must be positive, got ${o.scale}`);
+    const load = out.load;
+    if (load.model === 'closed') {
+      for (const st of load.stages) {
+        st.users = Math.max(1, Math.round(st.users * o.scale));
+        if (st.spawnRate !== undefined) st.spawnRate *= o.scale;
+      }
+    } else {
+      load.startRate *= o.scale;
+      for (const st of load.stages) st.rate *= o.scale;
+      load.maxInFlight = Math.max(1, Math.ceil(load.maxInFlight * o.scale));
+    }
+  }
+  return out;
+}
+
+/** The scenario's thresholds as the run's judge (final verdict and abort-on-fail). */
+export function thresholdJudge(s: Scenario): ThresholdJudge | undefined {
+  if (s.thresholds.length === 0) return undefined;
+  const specs = s.thresholds;
+  const hasAbort = specs.some((t) => t.abortOnFail);
+  return {
+    evaluate: (summary) => evaluateThresholds(specs, thresholdStatsFromSummary(summary)),
+    shouldAbort: hasAbort ? (summary, elapsedMs) => thresholdsToAbort(specs, thresholdStatsFromSummary(summary), elapsedMs) : undefined,
+  };
+}
+
+/** Run a scenario: the object itself, or the path of a YAML file. */
+export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
+  const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
+  const scenario = applyOverrides(loaded, o);
+  const { env: _env, durationMs: _d, scale: _s, ...rest } = o;
+  return execute(scenario, { ...rest, kind: 'scenario', judge: thresholdJudge(scenario), config: redactScenario(scenario) });
+}

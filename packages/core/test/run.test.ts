@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseScenario, run, type Interval, type Reporter } from '@loadctl/core';
+import { json, startServer, type TestServer } from '../../../test/support/servers.js';
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+function collect(): Reporter & { intervals: Interval[] } {
+  const intervals: Interval[] = [];
+  return { name: 'collect', intervals, interval: (i) => void intervals.push(i) };
+}
+
+/** A CRUD server that issues ids and checks that PUT/DELETE only ever get ids it issued. */
+async function crudServer(): Promise<TestServer & { issued: Set<string>; unknown: number }> {
+  const issued = new Set<string>();
+  const state = { unknown: 0 };
+  let next = 1;
+  const s = await startServer((_n, req, res, body) => {
+    const m = /^\/items\/([^/?]+)/.exec(req.url ?? '');
+    if (req.method === 'POST' && req.url === '/items') {
+      const id = `it-${next++}`;
+      issued.add(id);
+      const parsed = JSON.parse(body) as { name?: string };
+      return json(res, 201, { id, name: parsed.name });
+    }
+    if (req.method === 'GET' && req.url?.startsWith('/items')) return json(res, 200, { items: [] });
+    if (m && (req.method === 'PUT' || req.method === 'DELETE')) {
+      if (!issued.has(m[1])) {
+        state.unknown++;
+        return json(res, 404, { error: 'unknown id' });
+      }
+      if (req.method === 'DELETE') {
+        issued.delete(m[1]);
+        res.writeHead(204).end();
+        return;
+      }
+      return json(res, 200, { id: m[1] });
+    }
+    return json(res, 404, {});
+  });
+  return Object.assign(s, { issued, get unknown() { return state.unknown; } });
+}
+
+describe('run: weighted flows, captures, checks', () => {
+  it('runs flows in their weight ratio and passes captured ids from POST into PUT and DELETE', async () => {
+    const crud = await crudServer();
+    server = crud;
+    const scenario = parseScenario(
+      `
+name: crud
+target: ${crud.url}
+load: { users: 6, iterations: 600 }
+flows:
+  - name: store
+    weight: 1
+    steps:
+      - post: /items
+        json: { name: "item-\${randomInt(1, 1000)}" }
+        capture: { json: $.id, as: id }
+        check: { status: 201 }
+      - put: /items/\${id}
+        json: { name: renamed }
+        check: { status: 200 }
+      - delete: /items/\${id}
+        check: { status: 204 }
+  - name: query
+    weight: 2
+    steps:
+      - get: /items?page=1
+        check: { status: 200, bodyContains: items }
+thresholds:
+  - checks > 99%
+  - error_rate < 1%
+`,
+      { env: {} },
+    );
+    const r = await run(scenario, { workers: 2 });
+    const s = r.summary;
+    // 600 iterations over two workers, each with smooth weighted round robin: exactly 1 : 2.
+    expect(s.flows.store.iterations).toBe(200);
+    expect(s.flows.query.iterations).toBe(400);
+    expect(s.flows.store.failed).toBe(0);
+    expect(crud.byRoute.get('POST /items')).toBe(200);
+    expect(crud.byRoute.get('GET /items?page=1')).toBe(400);
+    expect(crud.unknown).toBe(0);
+    expect(crud.issued.size).toBe(0); // every created item was deleted with its own id
+    // Request names come from the templates, never the rendered ids.
+    expect(Object.keys(s.requests).sort()).toEqual(['DELETE /items/{id}', 'GET /items?page=1', 'POST /items', 'PUT /items/{id}'].sort());
+    expect(s.requests['PUT /items/{id}'].count).toBe(200);
+    const checks = Object.values(s.checks);
+    expect(checks.reduce((n, c) => n + c.passes, 0)).toBe(200 * 3 + 400 * 2);
+    expect(checks.reduce((n, c) => n + c.fails, 0)).toBe(0);
+    expect(s.verdict.passed).toBe(true);
+    expect(s.verdict.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    // The redacted config is kept for the result file.
+    expect((r.config as { name: string }).name).toBe('crud');
+  });
+
+  it('failing checks and thresholds decide the verdict; abortOnFail stops the run early', async () => {
+    server = await startServer((_n, _req, res) => json(res, 503, { busy: true }));
+    const scenario = parseScenario(
+      `
+target: ${server.url}
+load: { users: 2, duration: 20s }
+steps:
+  - get: /
+    check: { status: 200 }
+thresholds:
+  - { expression: "error_rate < 10%", abortOnFail: true, delayAbortEval: 1s }
+  - p(99) < 10s
+`,
+      { env: {}, file: 'abort.yml' },
+    );
+    const t0 = Date.now();
+    const r = await run(scenario, { workers: 1 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.summary.verdict.endReason).toBe('threshold_abort');
+    expect(r.summary.verdict.passed).toBe(false);
+    const [errorRate, p99] = r.summary.verdict.thresholds;
+    expect(errorRate).toMatchObject({ passed: false, aborted: true, actual: 1 });
+    expect(p99.passed).toBe(true);
+    expect(Object.values(r.summary.checks)[0].passes).toBe(0);
+  });
+});
+
+describe('run: closed model', () => {
+  it('spawns users at the spawn rate and never runs more than the stage count', async () => {
+    server = await startServer((_n, _req, res) => setTimeout(() => json(res, 200, {}), 20));
+    const c = collect();
+    const scenario = parseScenario(`target: ${server.url}\nload: { users: 10, spawnRate: 5, duration: 4s }\nsteps: [GET /]\n`, { env: {} });
+    const r = await run(scenario, { workers: 2, reporters: [c] });
+    expect(server.maxConcurrent).toBeLessThanOrEqual(10);
+    const users = c.intervals.map((i) => i.activeUsers);
+    expect(Math.max(...users)).toBeLessThanOrEqual(10);
+    // 5 users/s: about 5 after the first second, 10 after the second.
+    expect(users[0]).toBeGreaterThanOrEqual(4);
+    expect(users[0]).toBeLessThanOrEqual(6);
+    expect(users[2]).toBe(10);
+    expect(r.summary.total.count).toBeGreaterThan(0);
+  });
+});
+
+describe('run: coordinated omission', () => {
+  it('open-model latency shows a stalled server: ~20% of requests delayed up to 1 s', async () => {
+    // The server holds every response during 1 s out of every 5 s.
+    let t0 = 0;
+    server = await startServer((_n, _req, res) => {
+      if (t0 === 0) t0 = Date.now();
+      const phase = (Date.now() - t0) % 5000;
+      const wait = phase >= 2000 && phase < 3000 ? 3000 - phase : 0;
+      if (wait > 0) setTimeout(() => json(res, 200, {}), wait);
+      else json(res, 200, {});
+    });
+    const scenario = parseScenario(`target: ${server.url}\nload: { rate: 200, duration: 20s, maxInFlight: 1000, connections: 400 }\nsteps: [GET /]\n`, { env: {} });
+    const r = await run(scenario, { workers: 1 });
+    const s = r.summary.total;
+    expect(s.count).toBe(4000);
+    const p90 = s.latency.percentiles['90'] / 1000;
+    const p99 = s.latency.percentiles['99'] / 1000;
+    const svc99 = s.serviceTime.percentiles['99'] / 1000;
+    // Analytically p90 ≈ 500 ms and p99 ≈ 950 ms; tolerances wide enough for a busy machine.
+    console.log(`stall: p50 ${(s.latency.percentiles['50'] / 1000).toFixed(1)} ms, p90 ${p90.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms; service time p99 ${svc99.toFixed(0)} ms`);
+    expect(p90).toBeGreaterThan(300);
+    expect(p90).toBeLessThan(750);
+    expect(p99).toBeGreaterThan(800);
+    expect(p99).toBeLessThan(1300);
+    expect(r.summary.dropped).toBe(0);
+  }, 60_000);
+});
