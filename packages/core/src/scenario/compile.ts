@@ -58,6 +58,8 @@ export interface CompiledStep {
   needsHeaders: boolean;
   /** Path, headers and body are constant: `render` returns the same object every time. */
   isStatic: boolean;
+  /** The prebuilt request when `isStatic` (no need to make an IterationContext to get it). */
+  staticRequest?: RenderedRequest;
   timeoutMs: number;
   /** Think time after this step. */
   think?: ThinkTime;
@@ -186,6 +188,7 @@ function compileJson(v: TemplateValue, o: CompileTemplateOptions): { fn: Eval<un
 }
 
 function scalarEquals(actual: unknown, expected: string | number | boolean | null): boolean {
+  if (actual === undefined) return false;
   if (actual === expected) return true;
   if (expected === null || actual === null || actual === undefined || typeof actual === 'object') return false;
   return String(actual) === String(expected);
@@ -202,6 +205,10 @@ function stepTemplates(st: Step): string[] {
   if (st.body?.kind === 'json') walk(st.body.value);
   else if (st.body?.kind === 'form') out.push(...Object.values(st.body.value));
   else if (st.body?.kind === 'raw') out.push(st.body.value);
+  for (const c of st.checks) {
+    if (c.kind === 'json_equals' && typeof c.value === 'string') out.push(c.value);
+    else if (c.kind === 'body_contains') out.push(c.text);
+  }
   return out;
 }
 
@@ -281,10 +288,12 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
 
   const isStatic = pathConstant && headersConstant && bodyConstant;
   let render: (ctx: IterationContext) => RenderedRequest;
+  let fixed: RenderedRequest | undefined;
   if (isStatic) {
     const none = undefined as unknown as IterationContext;
-    const fixed: RenderedRequest = { path: renderPath(none), headers: renderHeaders(none), body: renderBody(none) };
-    render = () => fixed;
+    const req: RenderedRequest = { path: renderPath(none), headers: renderHeaders(none), body: renderBody(none) };
+    fixed = req;
+    render = () => req;
   } else render = (ctx) => ({ path: renderPath(ctx), headers: renderHeaders(ctx), body: renderBody(ctx) });
 
   // captures and checks
@@ -345,6 +354,7 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
     evaluate,
   };
   if (st.think) out.think = st.think;
+  if (fixed) out.staticRequest = fixed;
   return out;
 }
 

@@ -369,7 +369,7 @@ class Normalizer {
   private step(v: unknown, path: Seg[], scope: RefScope): Step | undefined {
     const r = this.r;
     if (typeof v === 'string') {
-      const s = r.string(v, path);
+      const s = r.template(v, path, null);
       const m = s === undefined ? null : /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(s);
       if (!m || !METHODS.includes(m[1].toUpperCase() as HttpMethod)) {
         if (s !== undefined) r.issue('E_BAD_VALUE', path, `"${s}" is not a request`, { expected: '"METHOD /path" or { get: /path, ... }' });

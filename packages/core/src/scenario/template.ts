@@ -340,12 +340,12 @@ export function templateRefs(parts: TemplatePart[]): Array<{ ref: Expr & { kind:
 
 /** Re-escape literal text so it reads back as the same text. */
 export function escapeTemplateText(text: string): string {
-  return text.replaceAll('${', '$${');
+  return text.split('${').join('$${');
 }
 
 /** The literal text of a template that must not contain expressions (escapes removed). */
 export function unescapeTemplateText(src: string): string {
-  return src.replaceAll('$${', '${').replaceAll('\\${', '${');
+  return src.split('$${').join('${').split('\\${').join('${');
 }
 
 // ---------------------------------------------------------------- compiler

@@ -41,6 +41,8 @@ function typeName(v: unknown): string {
 
 export class Reader {
   readonly issues: ScenarioIssue[] = [];
+  /** "<parent path>\0<suggested key>" of unknown keys: a missing key they stand for is not reported twice. */
+  private readonly typoFor = new Set<string>();
 
   constructor(
     readonly source: SourceMap,
@@ -74,10 +76,12 @@ export class Reader {
     if (known) {
       for (const k of Object.keys(v)) {
         if (!known.includes(k)) {
+          const suggestion = suggest(k, known);
+          if (suggestion !== undefined) this.typoFor.add(`${pathToString(path)}\0${suggestion}`);
           this.issue('E_UNKNOWN_KEY', [...path, k], `unknown key "${k}"`, {
             at: 'key',
             expected: `one of ${known.join(', ')}`,
-            suggestion: suggest(k, known),
+            suggestion,
           });
         }
       }
@@ -275,6 +279,7 @@ export class Reader {
 
   /** Report a required key that is missing from the mapping at `path`. */
   missing(path: readonly Seg[], key: string, expected: string): undefined {
+    if (this.typoFor.has(`${pathToString(path)}\0${key}`)) return undefined;
     this.issue('E_MISSING', path, `missing "${key}"`, { expected, at: 'key' });
     return undefined;
   }

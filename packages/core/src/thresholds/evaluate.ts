@@ -117,20 +117,25 @@ export function thresholdStatsFromSummary(summary: Summary): ThresholdStats {
   });
 }
 
-function compare(actual: number, op: ThresholdOp, limit: number): boolean {
+/**
+ * Compare with a relative tolerance of 1e-9, so that ratios and unit conversions that
+ * are equal in decimal are equal here (994/1000 vs 99.4%, 1500us vs 1.5ms).
+ */
+export function compareThreshold(actual: number, op: ThresholdOp, limit: number): boolean {
+  const eq = Math.abs(actual - limit) <= 1e-9 * Math.max(1, Math.abs(actual), Math.abs(limit));
   switch (op) {
     case '<':
-      return actual < limit;
+      return actual < limit && !eq;
     case '<=':
-      return actual <= limit;
+      return actual < limit || eq;
     case '>':
-      return actual > limit;
+      return actual > limit && !eq;
     case '>=':
-      return actual >= limit;
+      return actual > limit || eq;
     case '==':
-      return actual === limit;
+      return eq;
     case '!=':
-      return actual !== limit;
+      return !eq;
   }
 }
 
@@ -211,7 +216,7 @@ export function evaluateThresholds(specs: readonly ThresholdSpec[], stats: Thres
       actual,
       limit: t.limit,
       unit: t.unit,
-      passed: actual !== null && compare(actual, t.op, t.limit),
+      passed: actual !== null && compareThreshold(actual, t.op, t.limit),
     };
   });
 }

@@ -141,7 +141,8 @@ export function parseThreshold(expression: string): ParsedThreshold {
     else throw new ThresholdSyntaxError(`"${unitSrc}" is not a time unit`, valueAt, 'a duration like 200ms, 1.5s, 500us');
   } else if ((RATIOS as readonly string[]).includes(metric)) {
     unit = 'ratio';
-    if (unitSrc === '%') limit = num / 100;
+    // "99.4e-2" parses to the double nearest 0.994 (99.4 / 100 would not).
+    if (unitSrc === '%') limit = Number(`${vm[1]}e-2`);
     else if (unitSrc === undefined) {
       if (num > 1) throw new ThresholdSyntaxError(`${num} is not a ratio between 0 and 1 (did you mean ${num}%?)`, valueAt, 'a percentage like 1% or a ratio like 0.01');
       limit = num;
