@@ -67,7 +67,7 @@ export class IterationRunner implements Waiter {
       return;
     }
     this.stepDueAt = dueAt;
-    if (this.borrow) {
+    if (this.borrow && this.flow.steps[this.stepIndex].foreign === null) {
       this.since = dueAt;
       this.rt.pool!.acquire(this);
     } else {
@@ -105,11 +105,11 @@ export class IterationRunner implements Waiter {
       bytesOut = this.rt.requestBytes(step.method, r.path, r.headers, r.body);
     }
     this.exchange.begin(p.recorder, this.stepDueAt, bytesOut, p.timeoutMs, step.needsBody, step.needsHeaders);
-    this.client!.dispatch(opts, this.exchange);
+    (p.foreign ?? this.client!).dispatch(opts, this.exchange);
   }
 
   private onExchangeDone(x: Exchange): void {
-    if (this.borrow && this.client !== null) {
+    if (this.borrow && this.client !== null && this.flow.steps[this.stepIndex].foreign === null) {
       const c = this.client;
       this.client = null;
       this.rt.pool!.release(c);

@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
-import type { Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { Segment } from '../plan/segment.js';
 import type { CompiledScenario, CompiledStep } from '../scenario/compile.js';
 import type { Scenario, Step, ThinkTime } from '../scenario/model.js';
@@ -20,6 +20,8 @@ export interface PreparedStep {
   recorder: RequestRecorder;
   /** Captures or checks to run on the response. */
   hasEvaluation: boolean;
+  /** A pool for a step whose absolute URL points at another origin than the target; null for the target. */
+  foreign: Dispatcher | null;
   /** Built once when the step is static: the same object is dispatched every time. */
   staticOpts: Dispatcher.DispatchOptions | null;
   staticBytesOut: number;
@@ -65,6 +67,7 @@ export class WorkerRuntime {
   late = 0;
 
   private readonly recorders = new Map<string, RequestRecorder>();
+  private readonly foreignPools = new Map<string, Pool>();
   private readonly intervalMs: number;
   private readonly port: MessagePort;
   private readonly hostHeaderBytes: number;
@@ -101,13 +104,22 @@ export class WorkerRuntime {
   private prepare(step: CompiledStep, source: Step): PreparedStep {
     let staticOpts: Dispatcher.DispatchOptions | null = null;
     let staticBytesOut = 0;
-    if (step.isStatic) {
-      const r = step.render(this.program.newIteration(0, 0));
+    if (step.isStatic && step.staticRequest !== undefined) {
+      const r = step.staticRequest;
       staticOpts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
       staticBytesOut = this.requestBytes(step.method, r.path, r.headers, r.body);
     }
     const hasEvaluation = source.captures.length > 0 || source.checks.length > 0;
-    return { step, recorder: this.recorderFor(step.name), hasEvaluation, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
+    let foreign: Pool | null = null;
+    if (step.origin !== new URL(this.o.scenario.target).origin) {
+      foreign = this.foreignPools.get(step.origin) ?? null;
+      if (foreign === null) {
+        const t = step.timeoutMs;
+        foreign = new Pool(step.origin, { connections: 64, connectTimeout: Math.min(t, 10_000), headersTimeout: t, bodyTimeout: t });
+        this.foreignPools.set(step.origin, foreign);
+      }
+    }
+    return { step, recorder: this.recorderFor(step.name), hasEvaluation, foreign, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
   }
 
   /** Bytes a request puts on the wire (request line, headers, body), close to exact. */
@@ -184,5 +196,9 @@ export class WorkerRuntime {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.lag.disable();
     return this.snapshot(true);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.foreignPools.values()].map((p) => p.destroy()));
   }
 }

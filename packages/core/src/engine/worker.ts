@@ -81,6 +81,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
   if (!stopRequested) await driver.run();
   const final = rt.finish();
   await driver.close();
+  await rt.close();
   port.close();
   return final;
 }
