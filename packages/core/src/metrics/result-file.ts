@@ -36,7 +36,7 @@ export async function writeResult(path: string, result: RunResult): Promise<void
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let text: string;
   try {
-    text = JSON.stringify(result, null, 2) + '\n';
+    text = serialize(result);
   } catch (err) {
     throw new ResultFileError(path, `cannot serialise the result: ${(err as Error).message}`, { cause: err });
   }
@@ -48,6 +48,25 @@ export async function writeResult(path: string, result: RunResult): Promise<void
     await unlink(tmp).catch(() => undefined);
     throw new ResultFileError(path, `cannot write: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * Pretty JSON, except that each timeline entry is one compact line: readable and
+ * diffable, while a long run's timeline stays about half the size of indented JSON.
+ */
+function serialize(result: RunResult): string {
+  const members: string[] = [];
+  for (const [key, value] of Object.entries(result)) {
+    if (key === 'timeline' && Array.isArray(value)) {
+      const rows = value.map((iv) => `    ${JSON.stringify(iv)}`);
+      members.push(`  "timeline": [${rows.length > 0 ? `\n${rows.join(',\n')}\n  ` : ''}]`);
+      continue;
+    }
+    const json = JSON.stringify(value, null, 2);
+    if (json === undefined) continue;
+    members.push(`  ${JSON.stringify(key)}: ${json.replace(/\n/g, '\n  ')}`);
+  }
+  return `{\n${members.join(',\n')}\n}\n`;
 }
 
 /** Read and validate a result file written by `writeResult` (this or an older schema version). */

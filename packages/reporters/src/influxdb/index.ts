@@ -1,0 +1,10 @@
+export { InfluxDBReporter, createInfluxReporter } from './influxdb-reporter.js';
+export {
+  INFLUX_DEFAULTS,
+  InfluxReporterConfigError,
+  influxOptionsFromEnv,
+  influxOptionsFromConfig,
+  type InfluxDBReporterOptions,
+} from './options.js';
+export { MEASUREMENTS as INFLUX_MEASUREMENTS, intervalLines, summaryLines } from './points.js';
+export type { WriteStats as InfluxWriteStats } from './writer.js';

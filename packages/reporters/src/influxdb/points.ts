@@ -1,0 +1,218 @@
+/**
+ * Run data → InfluxDB points (line protocol built by the client library's Point).
+ * The measurement / tag / field schema is documented in docs/reporters.md.
+ * Latency fields are milliseconds as floats (`*_ms`); counts are integers.
+ */
+import { Point } from '@influxdata/influxdb-client';
+import {
+  ERROR_KINDS,
+  type FlowStats,
+  type Interval,
+  type LatencySummary,
+  type RequestStats,
+  type RunMeta,
+  type Summary,
+} from '@loadctl/core';
+
+export const MEASUREMENTS = {
+  requests: 'loadctl_requests',
+  status: 'loadctl_status',
+  checks: 'loadctl_checks',
+  flows: 'loadctl_flows',
+  run: 'loadctl_run',
+  summary: 'loadctl_summary',
+  events: 'loadctl_events',
+} as const;
+
+/** Percentile labels of LatencySummary.percentiles written as latency_p<label>_ms ("99.9" → p99_9). */
+export const LATENCY_PERCENTILES = ['50', '90', '95', '99', '99.9'] as const;
+const SERVICE_PERCENTILES = ['50', '95', '99'] as const;
+
+export function percentileField(prefix: string, label: string): string {
+  return `${prefix}_p${label.replace('.', '_')}_ms`;
+}
+
+/** Tags every point of a run carries: user tags first, the run's identity wins on a clash. */
+export function baseTags(meta: RunMeta | undefined, extra: Record<string, string>): Record<string, string> {
+  const tags: Record<string, string> = { ...(meta?.tags ?? {}), ...extra };
+  if (meta) {
+    tags.run_id = meta.runId;
+    tags.scenario = meta.scenario;
+    tags.segment = meta.segment;
+  }
+  return tags;
+}
+
+function point(measurement: string, tags: Record<string, string>, ts: number): Point {
+  const p = new Point(measurement);
+  for (const [k, v] of Object.entries(tags)) if (v !== '' && k !== '') p.tag(k, v);
+  p.timestamp(Math.round(ts));
+  return p;
+}
+
+const ms = (us: number): number => us / 1000;
+
+function int(p: Point, name: string, v: number | undefined): void {
+  if (v !== undefined && Number.isFinite(v)) p.intField(name, Math.round(v));
+}
+function float(p: Point, name: string, v: number | undefined): void {
+  if (v !== undefined && Number.isFinite(v)) p.floatField(name, v);
+}
+
+function latencyFields(p: Point, prefix: string, l: LatencySummary, labels: readonly string[], minMeanMax: boolean): void {
+  if (l.count === 0) return; // no samples: write no latency rather than zeros that pollute mean/max
+  if (minMeanMax) {
+    float(p, `${prefix}_min_ms`, ms(l.min));
+    float(p, `${prefix}_mean_ms`, ms(l.mean));
+    float(p, `${prefix}_max_ms`, ms(l.max));
+  }
+  for (const label of labels) float(p, percentileField(prefix, label), ms(l.percentiles[label] ?? 0));
+}
+
+function requestFields(p: Point, s: RequestStats, seconds: number): void {
+  int(p, 'count', s.count);
+  int(p, 'responses', s.responses);
+  float(p, 'rps', seconds > 0 ? s.count / seconds : 0);
+  int(p, 'failed', s.failed);
+  int(p, 'errors', s.errorCount);
+  for (const kind of ERROR_KINDS) int(p, `errors_${kind}`, s.errors[kind] ?? 0);
+  int(p, 'bytes_in', s.bytesIn);
+  int(p, 'bytes_out', s.bytesOut);
+  latencyFields(p, 'latency', s.latency, LATENCY_PERCENTILES, true);
+  latencyFields(p, 'service', s.serviceTime, SERVICE_PERCENTILES, false);
+}
+
+function statusClass(code: string): string {
+  return /^[1-5]\d\d$/.test(code) ? `${code[0]}xx` : 'other';
+}
+
+function toLines(points: Point[]): string[] {
+  const out: string[] = [];
+  for (const p of points) {
+    const line = p.toLineProtocol();
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+/** Line-protocol lines for one interval (timestamp = interval end, ms). */
+export function intervalLines(iv: Interval, tags: Record<string, string>): string[] {
+  const ts = iv.end;
+  const seconds = (iv.end - iv.start) / 1000;
+  const points: Point[] = [];
+  const requestPoint = (name: string, s: RequestStats): void => {
+    const t = { ...tags, name };
+    const p = point(MEASUREMENTS.requests, t, ts);
+    requestFields(p, s, seconds);
+    points.push(p);
+    for (const [code, count] of Object.entries(s.statuses)) {
+      const sp = point(MEASUREMENTS.status, { ...t, status: code, status_class: statusClass(code) }, ts);
+      int(sp, 'count', count);
+      points.push(sp);
+    }
+  };
+  for (const [name, s] of Object.entries(iv.requests)) requestPoint(name, s);
+  requestPoint('total', iv.total);
+
+  for (const [check, c] of Object.entries(iv.checks)) {
+    const p = point(MEASUREMENTS.checks, { ...tags, check }, ts);
+    int(p, 'passes', c.passes);
+    int(p, 'fails', c.fails);
+    points.push(p);
+  }
+  for (const [flow, f] of Object.entries(iv.flows)) points.push(flowPoint(flow, f, tags, ts));
+
+  const run = point(MEASUREMENTS.run, tags, ts);
+  float(run, 'rps', iv.rps);
+  int(run, 'requests', iv.total.count);
+  int(run, 'failed', iv.total.failed);
+  int(run, 'active_users', iv.activeUsers);
+  float(run, 'target_rate', iv.targetRate);
+  float(run, 'achieved_rate', iv.achievedRate);
+  int(run, 'dropped', iv.dropped);
+  int(run, 'late', iv.late);
+  int(run, 'iterations', Object.values(iv.flows).reduce((a, f) => a + f.iterations, 0));
+  int(run, 'elapsed_ms', iv.elapsedMs);
+  int(run, 'interval_index', iv.index);
+  float(run, 'generator_cpu', iv.generator.cpu);
+  float(run, 'event_loop_lag_ms', iv.generator.eventLoopLagMs);
+  if (iv.stage) run.stringField('stage', iv.stage);
+  points.push(run);
+  return toLines(points);
+}
+
+function flowPoint(flow: string, f: FlowStats, tags: Record<string, string>, ts: number): Point {
+  const p = point(MEASUREMENTS.flows, { ...tags, flow }, ts);
+  int(p, 'iterations', f.iterations);
+  int(p, 'failed', f.failed);
+  if (f.duration.count > 0) {
+    float(p, 'duration_mean_ms', ms(f.duration.mean));
+    for (const label of ['50', '95', '99']) float(p, `duration_p${label}_ms`, ms(f.duration.percentiles[label] ?? 0));
+  }
+  return p;
+}
+
+/** End-of-run points: one `loadctl_summary` per request name and for `total` (timestamp = endedAt). */
+export function summaryLines(summary: Summary, tags: Record<string, string>): string[] {
+  const ts = summary.endedAt;
+  const seconds = summary.durationMs / 1000;
+  const points: Point[] = [];
+  for (const [name, s] of Object.entries(summary.requests)) {
+    const p = point(MEASUREMENTS.summary, { ...tags, name }, ts);
+    requestFields(p, s, seconds);
+    float(p, 'error_rate', s.count > 0 ? s.failed / s.count : 0);
+    points.push(p);
+  }
+  const t = point(MEASUREMENTS.summary, { ...tags, name: 'total' }, ts);
+  requestFields(t, summary.total, seconds);
+  float(t, 'error_rate', summary.total.count > 0 ? summary.total.failed / summary.total.count : 0);
+  int(t, 'duration_ms', summary.durationMs);
+  float(t, 'rps_mean', summary.rps.mean);
+  float(t, 'rps_min', summary.rps.min);
+  float(t, 'rps_max', summary.rps.max);
+  int(t, 'dropped', summary.dropped);
+  int(t, 'late', summary.late);
+  const checks = Object.values(summary.checks);
+  int(t, 'checks_passes', checks.reduce((a, c) => a + c.passes, 0));
+  int(t, 'checks_fails', checks.reduce((a, c) => a + c.fails, 0));
+  int(t, 'thresholds', summary.verdict.thresholds.length);
+  int(t, 'thresholds_failed', summary.verdict.thresholds.filter((x) => !x.passed).length);
+  t.booleanField('passed', summary.verdict.passed);
+  t.stringField('end_reason', summary.verdict.endReason);
+  points.push(t);
+  return toLines(points);
+}
+
+/** A Grafana annotation point in `loadctl_events` (fields: title, text; tag: event). */
+export function eventLine(event: 'start' | 'end', ts: number, title: string, text: string, tags: Record<string, string>): string {
+  const p = point(MEASUREMENTS.events, { ...tags, event }, ts);
+  p.stringField('title', title);
+  p.stringField('text', text);
+  return p.toLineProtocol() ?? '';
+}
+
+export function startEvent(meta: RunMeta, tags: Record<string, string>): string {
+  return eventLine(
+    'start',
+    meta.startedAt,
+    `loadctl ${meta.scenario} started`,
+    `loadctl run ${meta.runId} started: ${meta.scenario} → ${meta.target} (${meta.model}, ${meta.workers} workers, segment ${meta.segment})`,
+    tags,
+  );
+}
+
+export function endEvent(summary: Summary, tags: Record<string, string>): string {
+  const t = summary.total;
+  const p95 = t.latency.count > 0 ? `${(ms(t.latency.percentiles['95'] ?? 0)).toFixed(1)} ms` : 'n/a';
+  const errorRate = t.count > 0 ? ((t.failed / t.count) * 100).toFixed(2) : '0.00';
+  const failed = summary.verdict.thresholds.filter((x) => !x.passed).length;
+  return eventLine(
+    'end',
+    summary.endedAt,
+    `loadctl ${summary.meta.scenario} ${summary.verdict.passed ? 'passed' : 'FAILED'}`,
+    `loadctl run ${summary.meta.runId} ended (${summary.verdict.endReason}): ${summary.verdict.passed ? 'passed' : 'FAILED'}; ` +
+      `${t.count} requests, ${summary.rps.mean.toFixed(1)}/s, p95 ${p95}, errors ${errorRate}%` +
+      (failed > 0 ? `, ${failed} threshold(s) failed` : ''),
+    tags,
+  );
+}

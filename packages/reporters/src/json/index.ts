@@ -1,0 +1,1 @@
+export { JsonResultReporter, type JsonResultReporterOptions } from './json-result-reporter.js';

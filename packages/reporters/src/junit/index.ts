@@ -1,0 +1,2 @@
+export { renderJUnit } from './render.js';
+export { JUnitReporter } from './junit-reporter.js';
