@@ -10,7 +10,7 @@ import { HtmlReporter } from './html/index.js';
 import { createInfluxReporter, influxOptionsFromEnv } from './influxdb/index.js';
 import { JsonResultReporter } from './json/index.js';
 import { JUnitReporter } from './junit/index.js';
-import { PrometheusReporter } from './prometheus/index.js';
+import { createPrometheusReporter, PrometheusReporter } from './prometheus/index.js';
 
 export interface OutputOptions {
   /** The redacted scenario/options stored in result files. */
@@ -49,7 +49,7 @@ export function reporterFromConfig(c: ReporterConfig, o: Pick<OutputOptions, 'co
     case 'influx':
       return createInfluxReporter({ ...influxOptionsFromEnv(o.env ?? process.env), ...c.options });
     case 'prometheus':
-      return new PrometheusReporter(c.options as ConstructorParameters<typeof PrometheusReporter>[0]);
+      return createPrometheusReporter(c.options);
     case 'json':
       return new JsonResultReporter({ path: pathOption(c, o.outDir, 'result.json'), config: o.config });
     case 'junit':

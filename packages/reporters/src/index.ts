@@ -15,3 +15,4 @@ export {
   type InfluxWriteStats,
 } from './influxdb/index.js';
 export { PrometheusReporter, PrometheusReporterError, createPrometheusReporter, type PrometheusReporterOptions } from './prometheus/index.js';
+export { createReporters, reporterFromConfig, type OutputOptions } from './factory.js';

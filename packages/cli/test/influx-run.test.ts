@@ -1,0 +1,54 @@
+/**
+ * A real `loadctl run` streaming to a real InfluxDB 1.6 through --reporter influxdb:
+ * what InfluxDB holds adds up exactly to the run's own summary.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInfluxDB1, type InfluxDB1Server } from '../../../scripts/servers/index.mjs';
+import { json, startServer, type TestServer } from '../../../test/support/servers.js';
+import { loadctl } from './cli.js';
+
+let influx: InfluxDB1Server;
+let server: TestServer;
+beforeAll(async () => {
+  influx = await startInfluxDB1({ db: 'e2e' });
+  server = await startServer((n, _req, res) => json(res, n % 5 === 0 ? 500 : 200, { n }));
+});
+afterAll(async () => {
+  await influx?.stop();
+  await server?.close();
+});
+
+type InfluxResult = { results: Array<{ series?: Array<{ columns: string[]; values: unknown[][] }> }> };
+function scalar(r: InfluxResult, column: string): number {
+  const s = r.results[0].series?.[0];
+  if (!s) return NaN;
+  return Number(s.values[0][s.columns.indexOf(column)]);
+}
+
+describe('loadctl run → InfluxDB 1.6', () => {
+  it('the points written add up to the run summary; p99 of the summary point matches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loadctl-influx-'));
+    const file = join(dir, 's.yml');
+    writeFileSync(file, `name: influx-e2e\ntarget: ${server.url}\nload: { rate: 150, duration: 3s }\nsteps: [GET /a]\ntags: { build: "42" }\n`);
+    const r = await loadctl(['run', file, '--out-dir', join(dir, 'out'), '--workers', '2', '--quiet', '--reporter', 'influxdb', '--influxdb-url', influx.url, '--influxdb-db', 'e2e', '--influxdb-flush', '1s']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0); // no thresholds: passes
+    const result = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
+    const total = result.summary.total;
+    expect(total.count).toBe(450);
+    const runId = result.summary.meta.runId;
+    const where = `WHERE "run_id" = '${runId}' AND "name" = 'total'`;
+    const sum = (await influx.query(`SELECT sum("count") AS c, sum("failed") AS f FROM "loadctl_requests" ${where}`)) as InfluxResult;
+    expect(scalar(sum, 'c')).toBe(450);
+    expect(scalar(sum, 'f')).toBe(total.failed);
+    const summaryPoint = (await influx.query(`SELECT "latency_p99_ms", "count" FROM "loadctl_summary" ${where}`)) as InfluxResult;
+    expect(scalar(summaryPoint, 'count')).toBe(450);
+    expect(scalar(summaryPoint, 'latency_p99_ms')).toBeCloseTo(total.latency.percentiles['99'] / 1000, 6);
+    // Reporter health is in the summary: nothing dropped.
+    expect(result.summary.reporters.influxdb.dropped).toBe(0);
+    expect(result.summary.reporters.influxdb.notes.join(' ')).toMatch(/written/);
+  });
+});
