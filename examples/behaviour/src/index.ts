@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { badRequest, createBaseApp, errorSchema, HttpError, listen, parseTime, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+import { badRequest, createBaseApp, errorSchema, HttpError, listen, parseTime, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 
-export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 
 export const STATUSES = ['love', 'like', 'angry', 'cry'] as const;
 export type Status = (typeof STATUSES)[number];

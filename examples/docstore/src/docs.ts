@@ -1,6 +1,6 @@
 // Path navigation and update operations on JSON documents.
 import { randomInt } from 'node:crypto';
-import { badRequest, HttpError, notFound } from './http.js';
+import { badRequest, HttpError, notFound } from '@loadctl-example/common';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

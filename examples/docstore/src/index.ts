@@ -14,9 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { applyAt, getAt, keysOf, parseOperation, parsePath, randomDoc, type Json, type JsonObject } from './docs.js';
-import { badRequest, createBaseApp, errorSchema, HttpError, listen, notFound, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+import { badRequest, createBaseApp, errorSchema, HttpError, listen, notFound, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 
-export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 export { randomDoc, type Json, type JsonObject, type Operation } from './docs.js';
 
 export interface DocstoreAppOptions extends BaseAppOptions {

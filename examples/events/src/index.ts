@@ -10,10 +10,10 @@
  *   GET    /health
  */
 import type { FastifyInstance } from 'fastify';
-import { badRequest, createBaseApp, errorSchema, HttpError, listen, notFound, parseIsoDate, parseTime, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+import { badRequest, createBaseApp, errorSchema, HttpError, listen, notFound, parseIsoDate, parseTime, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 import { SEED_EVENTS, SEED_NOTIFICATIONS } from './seed.js';
 
-export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 export { SEED_EVENTS, SEED_NOTIFICATIONS } from './seed.js';
 
 export interface EventRecord {

@@ -1,6 +1,6 @@
 // Runnable entry: `node examples/events/dist/main.js [--port N] [--host H] [--no-seed]`.
 // Env: PORT, HOST, SEED (default true; SEED=0 or SEED=false starts empty).
-import { runMain } from './http.js';
+import { runMain } from '@loadctl-example/common';
 import { start } from './index.js';
 
 const seedEnv = (process.env['SEED'] ?? 'true').toLowerCase();

@@ -3,10 +3,10 @@
  * upstream menu service (`createUpstreamApp` / `startUpstream`), plus the `restaurant-menu` CLI.
  */
 import type { FastifyInstance } from 'fastify';
-import { listen, type ListenOptions, type RunningService } from './http.js';
+import { listen, type ListenOptions, type RunningService } from '@loadctl-example/common';
 import { createProxyApp, type ProxyAppOptions } from './proxy.js';
 
-export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 export { createProxyApp, type ProxyAppOptions } from './proxy.js';
 export { CoalescingTtlCache, type CacheStats, type CachedResponse } from './cache.js';
 export { createUpstreamApp, startUpstream, type RunningUpstream, type UpstreamAppOptions, type UpstreamStartOptions } from './upstream.js';

@@ -1,7 +1,7 @@
 // Runnable entry: `node examples/restaurants/dist/main.js [--port N] [--host H] [--ttl MS]`.
 // Env: PORT, HOST, CACHE_TTL_MS (default 10000), UPSTREAM_URL (if unset an upstream is
 // started in-process on UPSTREAM_PORT, default a free port, with UPSTREAM_DELAY_MS, default 50).
-import { argValue, runMain } from './http.js';
+import { argValue, runMain } from '@loadctl-example/common';
 import { start, startUpstream } from './index.js';
 
 function numberSetting(name: string, raw: string | undefined, fallback: number): number {

@@ -13,7 +13,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CoalescingTtlCache, type CachedResponse } from './cache.js';
 import { normaliseName } from './data.js';
-import { createBaseApp, errorSchema, HttpError, type BaseAppOptions } from './http.js';
+import { createBaseApp, errorSchema, HttpError, type BaseAppOptions } from '@loadctl-example/common';
 
 export interface ProxyAppOptions extends BaseAppOptions {
   /** Base URL of the upstream menu service, e.g. `http://127.0.0.1:4000`. */

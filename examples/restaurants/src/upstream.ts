@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { MENUS_BY_KEY, normaliseName, RESTAURANT_NAMES } from './data.js';
-import { createBaseApp, errorSchema, listen, notFound, type BaseAppOptions, type ListenOptions, type RunningService } from './http.js';
+import { createBaseApp, errorSchema, listen, notFound, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 
 export interface UpstreamAppOptions extends BaseAppOptions {
   /** Artificial delay before each restaurant answer, in ms (default 50). */
