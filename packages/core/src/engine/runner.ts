@@ -44,7 +44,8 @@ export class IterationRunner implements Waiter {
     this.busy = true;
     this.flowIndex = this.rt.program.nextFlow();
     this.flow = this.rt.flows[this.flowIndex];
-    this.ctx = this.rt.program.newIteration(this.flowIndex, this.vu);
+    // Stateless flows (e.g. quick) reuse one context: nothing per iteration to allocate.
+    if (!this.flow.stateless || this.ctx === undefined) this.ctx = this.rt.program.newIteration(this.flowIndex, this.vu);
     this.iterationStart = originAt;
     this.failed = false;
     this.stepIndex = 0;

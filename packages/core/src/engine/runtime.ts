@@ -31,6 +31,8 @@ export interface PreparedStep {
 export interface PreparedFlow {
   name: string;
   steps: PreparedStep[];
+  /** Every step prebuilt, nothing captured or checked, no data rows: iterations need no context of their own. */
+  stateless: boolean;
   recorder: FlowRecorder;
   pace?: ThinkTime;
 }
@@ -84,12 +86,11 @@ export class WorkerRuntime {
     this.intervalMs = o.intervalMs;
     this.port = o.port;
     this.hostHeaderBytes = `host: ${o.hostHeader}\r\n`.length;
-    this.flows = o.program.flows.map((f, i) => ({
-      name: f.name,
-      pace: f.pace,
-      recorder: new FlowRecorder(),
-      steps: f.steps.map((step, j) => this.prepare(step, o.scenario.flows[i].steps[j])),
-    }));
+    this.flows = o.program.flows.map((f, i) => {
+      const steps = f.steps.map((step, j) => this.prepare(step, o.scenario.flows[i].steps[j]));
+      const stateless = f.dataSources.length === 0 && steps.every((p) => p.staticOpts !== null && !p.hasEvaluation);
+      return { name: f.name, pace: f.pace, recorder: new FlowRecorder(), steps, stateless };
+    });
   }
 
   private recorderFor(name: string): RequestRecorder {
