@@ -32,7 +32,6 @@ export class OpenDriver {
   private k: number;
   private timer: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
-  private exhausted = false;
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
@@ -40,11 +39,6 @@ export class OpenDriver {
     this.k = rt.segment.index;
     rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
     rt.activeUsers = () => this.all.length - this.idle.length;
-  }
-
-  /** Requested rate (whole run, per second) at time t ms. */
-  rateAt(t: number): number {
-    return this.schedule.rateAt(t);
   }
 
   run(): Promise<void> {
@@ -62,7 +56,6 @@ export class OpenDriver {
     for (let n = 0; n < BATCH; n++) {
       const at = this.schedule.timeOf(this.k);
       if (at === Infinity || at >= this.schedule.durationMs) {
-        this.exhausted = true;
         this.stop();
         return;
       }
@@ -101,10 +94,6 @@ export class OpenDriver {
     this.rt.pool?.drainWaiters();
     for (const r of this.all) r.cancel();
     this.checkDone();
-  }
-
-  get scheduleExhausted(): boolean {
-    return this.exhausted;
   }
 
   private checkDone(): void {

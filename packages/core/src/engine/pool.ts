@@ -5,7 +5,7 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Segment } from '../plan/segment.js';
+import { compose, type Segment } from '../plan/segment.js';
 import type { Scenario } from '../scenario/model.js';
 import type { MainToWorker, WorkerSnapshot, WorkerToMain } from './protocol.js';
 
@@ -57,7 +57,7 @@ export class WorkerPool {
           }
         } else this.o.onSnapshot(m);
       });
-      const segment: Segment = { index: this.o.shard.index * n + w, count: this.o.shard.count * n };
+      const segment = compose(this.o.shard, { index: w, count: n });
       const task = this.piscina
         .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, port: port2 }, { transferList: [port2] })
         .then(

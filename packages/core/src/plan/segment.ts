@@ -19,7 +19,7 @@ export function owns(i: number, seg: Segment): boolean {
   return i % seg.count === seg.index;
 }
 
-/** Compose a shard (k of m) with a worker (w of n): the worker's place among k*n... slots. */
+/** Worker w of n inside shard k of m: segment k + m·w of m·n (the union over all pairs is every unit exactly once). */
 export function compose(shard: Segment, worker: Segment): Segment {
   return { index: shard.index + shard.count * worker.index, count: shard.count * worker.count };
 }
