@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { quick, type Interval, type Reporter, decodeHistogram } from '@loadctl/core';
+import { quick, decodeHistogram } from '@loadctl/core';
+import { collectIntervals } from '../../../test/support/reporters.js';
 import { deadPort, delayed, failEvery, silent, startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer | null = null;
@@ -8,15 +9,11 @@ afterEach(async () => {
   server = null;
 });
 
-function collect(): Reporter & { intervals: Interval[] } {
-  const intervals: Interval[] = [];
-  return { name: 'collect', intervals, interval: (i) => void intervals.push(i) };
-}
 
 describe('quick: counts add up', () => {
   it('sends exactly -n requests, all answered and counted, statuses adding up', async () => {
     server = await startServer(failEvery(3));
-    const c = collect();
+    const c = collectIntervals();
     const s = await quick({ url: `${server.url}/items?x=1`, requests: 1500, connections: 8, workers: 2, reporters: [c] });
     expect(server.received).toBe(1500);
     expect(s.total.count).toBe(1500);
@@ -87,7 +84,7 @@ describe('quick: measurement', () => {
 
   it('open model: sends exactly the scheduled arrivals and reports the target rate', async () => {
     server = await startServer(failEvery(1_000_000));
-    const c = collect();
+    const c = collectIntervals();
     const s = await quick({ url: server.url, rate: 200, durationMs: 2000, workers: 2, reporters: [c] });
     expect(s.total.count).toBe(400);
     expect(server.received).toBe(400);

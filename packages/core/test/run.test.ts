@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseScenario, run, type Interval, type Reporter } from '@loadctl/core';
+import { parseScenario, run } from '@loadctl/core';
+import { collectIntervals } from '../../../test/support/reporters.js';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer | null = null;
@@ -8,10 +9,6 @@ afterEach(async () => {
   server = null;
 });
 
-function collect(): Reporter & { intervals: Interval[] } {
-  const intervals: Interval[] = [];
-  return { name: 'collect', intervals, interval: (i) => void intervals.push(i) };
-}
 
 /** A CRUD server that issues ids and checks that PUT/DELETE only ever get ids it issued. */
 async function crudServer(): Promise<TestServer & { issued: Set<string>; unknown: number }> {
@@ -129,7 +126,7 @@ thresholds:
 describe('run: closed model', () => {
   it('spawns users at the spawn rate and never runs more than the stage count', async () => {
     server = await startServer((_n, _req, res) => setTimeout(() => json(res, 200, {}), 20));
-    const c = collect();
+    const c = collectIntervals();
     const scenario = parseScenario(`target: ${server.url}\nload: { users: 10, spawnRate: 5, duration: 4s }\nsteps: [GET /]\n`, { env: {} });
     const r = await run(scenario, { workers: 2, reporters: [c] });
     expect(server.maxConcurrent).toBeLessThanOrEqual(10);

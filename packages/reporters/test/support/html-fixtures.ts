@@ -26,19 +26,11 @@ import {
   type RunResult,
   type ThresholdResult,
   type Warning,
+  seededRandom,
 } from '@loadctl/core';
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the engine's own mulberry32). */
+export const prng = seededRandom;
 
 export interface FixtureRequest {
   name: string;
