@@ -22,3 +22,4 @@ export { writeResult, readResult, validateResult, ResultFileError, RESULT_SCHEMA
 export { run, applyOverrides, thresholdJudge, type RunOptions } from './run/run.js';
 export * from './scenario/index.js';
 export * from './thresholds/index.js';
+export { compareResults, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';

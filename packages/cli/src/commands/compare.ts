@@ -1,0 +1,61 @@
+import { Args, Flags } from '@oclif/core';
+import { compareResults, readResult, type RequestComparison } from '@loadctl/core';
+import { BaseCommand } from '../lib/base-command.js';
+import { describeError, EXIT } from '../lib/outcome.js';
+
+const percentFlag = Flags.custom<number>({
+  parse: async (input) => {
+    const m = /^(\d+(?:\.\d+)?)%?$/.exec(input.trim());
+    if (!m) throw new Error(`"${input}" is not a percentage, e.g. 10%`);
+    return Number(m[1]) / 100;
+  },
+});
+
+function row(r: RequestComparison): string {
+  if (!r.base || !r.current || !r.change) return `  ${r.name}: only in ${r.base ? 'base' : 'current'}`;
+  const c = r.change;
+  const f = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const mark = r.regressions.length > 0 ? '✗' : '✓';
+  return `  ${mark} ${r.name}: p50 ${r.current.p50.toFixed(2)} ms (${f(c.p50)})  p95 ${r.current.p95.toFixed(2)} ms (${f(c.p95)})  p99 ${r.current.p99.toFixed(2)} ms (${f(c.p99)})  rps ${r.current.rps.toFixed(1)} (${f(c.rps)})  errors ${(r.current.errorRate * 100).toFixed(2)}%`;
+}
+
+export default class Compare extends BaseCommand {
+  static override summary = "Compare a run against a baseline: exit 1 when it regressed (a CI gate)";
+  static override description = 'Reads two result files; per request name and in total compares p50/p95/p99 latency, requests/s and error rate against the tolerances.';
+  static override examples = ['<%= config.bin %> compare yesterday/result.json today/result.json --max-latency-increase 15%'];
+  static override args = {
+    base: Args.string({ required: true, description: 'result.json of the baseline run' }),
+    current: Args.string({ required: true, description: 'result.json of the run to judge' }),
+  };
+  static override flags = {
+    'max-latency-increase': percentFlag({ description: 'allowed increase of p50/p95/p99 (default 10%)' }),
+    'max-rps-drop': percentFlag({ description: 'allowed drop of requests/s (default 10%)' }),
+    'max-error-rate-increase': percentFlag({ description: 'allowed increase of the error rate, in points (default 1%)' }),
+    json: Flags.boolean({ description: 'print the comparison as JSON' }),
+    debug: Flags.boolean({ description: 'show stack traces for errors' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Compare);
+    let regressed = false;
+    try {
+      const c = compareResults(await readResult(args.base), await readResult(args.current), {
+        maxLatencyIncrease: flags['max-latency-increase'],
+        maxRpsDrop: flags['max-rps-drop'],
+        maxErrorRateIncrease: flags['max-error-rate-increase'],
+      });
+      regressed = c.regressed;
+      if (flags.json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+      else {
+        const lines = [`${args.current} vs ${args.base}`, row(c.total), ...c.requests.map(row)];
+        for (const r of [c.total, ...c.requests]) for (const why of r.regressions) lines.push(`  regression in ${r.name}: ${why}`);
+        lines.push(c.regressed ? 'REGRESSED' : 'NO REGRESSION');
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+    } catch (err) {
+      if (err instanceof Error && 'oclif' in err) throw err;
+      this.fail(describeError(err, flags.debug).lines.join('\n'), EXIT.badInput);
+    }
+    this.exit(regressed ? EXIT.failed : EXIT.ok);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Comparing two runs from their result files: is today's build slower than
+ * yesterday's? Per request name (and the total): latency percentiles, RPS and
+ * error rate, each with its relative change, and a regression verdict against
+ * tolerances.
+ */
+import type { CumulativeRequestStats, RunResult } from './model.js';
+
+export interface CompareOptions {
+  /** Allowed relative increase of p50/p95/p99 latency (0.10 = 10%). Default 0.10. */
+  maxLatencyIncrease?: number;
+  /** Allowed relative drop of requests/s. Default 0.10. */
+  maxRpsDrop?: number;
+  /** Allowed absolute increase of the error rate (0.01 = one percentage point). Default 0.01. */
+  maxErrorRateIncrease?: number;
+}
+
+export interface RunFigures {
+  count: number;
+  rps: number;
+  errorRate: number;
+  /** Latency in ms. */
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface RequestComparison {
+  name: string;
+  base: RunFigures | null;
+  current: RunFigures | null;
+  /** Relative changes (current / base - 1); error rate as an absolute difference. */
+  change: { p50: number; p95: number; p99: number; rps: number; errorRate: number } | null;
+  /** Human reasons this request regressed; empty when it did not. */
+  regressions: string[];
+}
+
+export interface Comparison {
+  total: RequestComparison;
+  requests: RequestComparison[];
+  regressed: boolean;
+  options: Required<CompareOptions>;
+}
+
+function figures(s: CumulativeRequestStats): RunFigures {
+  const p = s.latency.percentiles;
+  return {
+    count: s.count,
+    rps: s.rps,
+    errorRate: s.count > 0 ? s.failed / s.count : 0,
+    p50: (p['50'] ?? 0) / 1000,
+    p95: (p['95'] ?? 0) / 1000,
+    p99: (p['99'] ?? 0) / 1000,
+  };
+}
+
+const rel = (a: number, b: number): number => (a === 0 ? (b === 0 ? 0 : Infinity) : b / a - 1);
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+function compareOne(name: string, a: CumulativeRequestStats | undefined, b: CumulativeRequestStats | undefined, o: Required<CompareOptions>): RequestComparison {
+  const base = a ? figures(a) : null;
+  const current = b ? figures(b) : null;
+  if (!base || !current) return { name, base, current, change: null, regressions: [] };
+  const change = {
+    p50: rel(base.p50, current.p50),
+    p95: rel(base.p95, current.p95),
+    p99: rel(base.p99, current.p99),
+    rps: rel(base.rps, current.rps),
+    errorRate: current.errorRate - base.errorRate,
+  };
+  const regressions: string[] = [];
+  for (const k of ['p50', 'p95', 'p99'] as const) {
+    if (change[k] > o.maxLatencyIncrease) regressions.push(`${k} ${base[k].toFixed(2)} → ${current[k].toFixed(2)} ms (${pct(change[k])}, allowed +${(o.maxLatencyIncrease * 100).toFixed(0)}%)`);
+  }
+  if (change.rps < -o.maxRpsDrop) regressions.push(`rps ${base.rps.toFixed(1)} → ${current.rps.toFixed(1)} (${pct(change.rps)}, allowed -${(o.maxRpsDrop * 100).toFixed(0)}%)`);
+  if (change.errorRate > o.maxErrorRateIncrease) {
+    regressions.push(`error rate ${(base.errorRate * 100).toFixed(2)}% → ${(current.errorRate * 100).toFixed(2)}% (allowed +${(o.maxErrorRateIncrease * 100).toFixed(1)} points)`);
+  }
+  return { name, base, current, change, regressions };
+}
+
+/** Compare `current` against `base`. Requests present in only one run are listed without a verdict. */
+export function compareResults(base: RunResult, current: RunResult, options: CompareOptions = {}): Comparison {
+  const o: Required<CompareOptions> = {
+    maxLatencyIncrease: options.maxLatencyIncrease ?? 0.1,
+    maxRpsDrop: options.maxRpsDrop ?? 0.1,
+    maxErrorRateIncrease: options.maxErrorRateIncrease ?? 0.01,
+  };
+  const names = [...new Set([...Object.keys(base.summary.requests), ...Object.keys(current.summary.requests)])].sort();
+  const requests = names.map((n) => compareOne(n, base.summary.requests[n], current.summary.requests[n], o));
+  const total = compareOne('total', base.summary.total, current.summary.total, o);
+  const regressed = total.regressions.length > 0 || requests.some((r) => r.regressions.length > 0);
+  return { total, requests, regressed, options: o };
+}
