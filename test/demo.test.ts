@@ -1,0 +1,58 @@
+/**
+ * `pnpm demo` (scripts/demo.js), shortened: it starts the behaviour service, runs
+ * scenarios/behaviour.yml through the CLI, writes the three result files, stops the
+ * service and exits with loadctl's exit code. Needs `pnpm build`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readResult } from '../packages/core/dist/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'loadctl-demo-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function runDemo(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/demo.js'], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('scripts/demo.js', () => {
+  it('runs behaviour.yml against the behaviour service and writes result.json, junit.xml and report.html', async () => {
+    const r = await runDemo({ LOADCTL_DEMO_DURATION: '3s', LOADCTL_DEMO_OUT: out });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/behaviour service listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toContain('PASSED');
+    for (const f of ['result.json', 'junit.xml', 'report.html']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+      expect(r.stdout).toContain(join(out, f));
+    }
+    expect(r.stdout).toMatch(/service stopped; loadctl exited with 0/);
+
+    // readResult parses and validates the file against the result schema.
+    const result = await readResult(join(out, 'result.json'));
+    expect(result.summary.meta.scenario).toBe('behaviour');
+    expect(result.summary.total.count).toBeGreaterThan(0);
+    expect(result.summary.verdict.passed).toBe(true);
+    expect(result.summary.durationMs).toBeLessThan(10_000);
+    expect(Object.keys(result.summary.requests)).toEqual(
+      expect.arrayContaining(['POST /v1/behaviors', 'GET /v1/users/{user}/behaviors']),
+    );
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
