@@ -49,10 +49,14 @@ thresholds:
     );
     const out = join(dir, 'out-ok');
     const r = await loadctl(['run', file, '--out-dir', out, '--workers', '1', '--quiet', '-e', `TARGET=${server.url}`], { env: { API_TOKEN: SECRET } });
-    expect(r.stderr).toBe('');
+    expect(r.stderr.trim().split('\n').sort()).toEqual([
+      expect.stringMatching(/^HTML report .*report\.html/),
+      expect.stringMatching(/^JUnit XML written to .*junit\.xml$/),
+      expect.stringMatching(/^result written to .*result\.json/),
+    ]);
     expect(r.code).toBe(0);
     expect(seenAuth).toBe(`Bearer ${SECRET}`); // the secret reached the target...
-    expect(r.stdout).toMatch(/✓ checks > 99%/);
+    expect(r.stdout).toMatch(/✓ checks > 99%\s+measured 100%/);
     expect(r.stdout).toMatch(/PASSED/);
     expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'result.json']);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
@@ -91,6 +95,15 @@ thresholds:
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(4);
     expect(r.stderr).toMatch(/bad-threshold\.yml:\d+:\d+: thresholds\[1\]/);
+  });
+
+  it('one YAML syntax error is reported once, not with its knock-on errors', async () => {
+    const file = scenario('cascade', `target: http://127.0.0.1:1\nload: { users: 1, duration: 1s }\nsteps:\n  - get: /x\n    check: [{ status: 200 }, { json: $[1], equals: lon }]\n  - get: /y\n`);
+    const r = await loadctl(['validate', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/cascade\.yml:5:\d+: \(document\): YAML syntax error: .*more syntax errors after it/);
   });
 
   it('an unreachable target exits 3', async () => {

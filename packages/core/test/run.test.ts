@@ -123,6 +123,25 @@ thresholds:
   });
 });
 
+describe('run: the end of the load', () => {
+  it('open model: iterations running when the last arrival comes finish their remaining steps', async () => {
+    server = await startServer((_n, _req, res) => json(res, 200, {}));
+    const scenario = parseScenario(`target: ${server.url}\nload: { rate: 10, duration: 1s }\nsteps:\n  - get: /first\n    think: 300ms\n  - get: /second\n`, { env: {} });
+    const r = await run(scenario, { workers: 1 });
+    expect(server.byRoute.get('GET /first')).toBe(10);
+    expect(server.byRoute.get('GET /second')).toBe(10);
+    expect(r.summary.flows.default.iterations).toBe(10);
+  });
+
+  it('closed model: at the end of the duration, users finish the iteration they are in', async () => {
+    server = await startServer((_n, _req, res) => json(res, 200, {}));
+    const scenario = parseScenario(`target: ${server.url}\nload: { users: 3, duration: 1s }\nsteps:\n  - get: /a\n    think: 400ms\n  - get: /b\n`, { env: {} });
+    const r = await run(scenario, { workers: 1 });
+    expect(server.byRoute.get('GET /a')).toBe(server.byRoute.get('GET /b'));
+    expect(r.summary.flows.default.iterations).toBe(server.byRoute.get('GET /b'));
+  });
+});
+
 describe('run: closed model', () => {
   it('spawns users at the spawn rate and never runs more than the stage count', async () => {
     server = await startServer((_n, _req, res) => setTimeout(() => json(res, 200, {}), 20));

@@ -4,7 +4,7 @@ import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions }
 import { BaseCommand } from '../lib/base-command.js';
 import { reportersFor } from '../lib/reporters.js';
 import { countFlag, durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
-import { describeError, exitCodeOf, EXIT, interruptSignal } from '../lib/outcome.js';
+import { describeError, exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 
 export default class Quick extends BaseCommand {
   static override summary = 'Hammer one URL and print RPS, latency percentiles, status codes and errors';
@@ -71,6 +71,7 @@ from each request's scheduled time (free of coordinated omission).`;
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
       const summary = await quick({ ...options, reporters: reportersFor(flags, quickConfig(options)) });
       if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      printWrittenFiles(summary);
       this.exit(exitCodeOf(summary));
     } catch (err) {
       if (err instanceof Error && 'oclif' in err) throw err;

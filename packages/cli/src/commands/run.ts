@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { applyOverrides, loadScenario, redactScenario, run } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
-import { describeError, exitCodeOf, interruptSignal } from '../lib/outcome.js';
+import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 import { reportersFor } from '../lib/reporters.js';
 
 export default class Run extends BaseCommand {
@@ -39,6 +39,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
       const result = await run(scenario, { workers: flags.workers, signal: interrupt.signal, reporters });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));
     } catch (err) {
       if (err instanceof Error && 'oclif' in err) throw err;

@@ -59,3 +59,10 @@ export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
     },
   };
 }
+
+/** Tell where the result files went (the file reporters' notes), on stderr. */
+export function printWrittenFiles(summary: Summary): void {
+  for (const name of ['json', 'junit', 'html']) {
+    for (const note of summary.reporters[name]?.notes ?? []) process.stderr.write(`${note}\n`);
+  }
+}

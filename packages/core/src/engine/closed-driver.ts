@@ -8,6 +8,7 @@ import { shareOf } from '../plan/segment.js';
 import { totalDurationMs, usersAt } from '../plan/stages.js';
 import type { ClosedStage } from '../scenario/model.js';
 import { createClient, type ConnectionOptions } from './connections.js';
+import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
 
@@ -24,6 +25,7 @@ export class ClosedDriver {
   private readonly durationMs: number;
   private remaining: number;
   private control: NodeJS.Timeout | null = null;
+  private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
   constructor(private readonly rt: WorkerRuntime, private readonly o: ClosedDriverOptions) {
@@ -31,6 +33,9 @@ export class ClosedDriver {
     this.remaining = o.iterations === undefined ? Infinity : shareOf(o.iterations, rt.segment);
     rt.activeUsers = () => this.runners.reduce((n, r) => n + (r.active || r.busy ? 1 : 0), 0);
   }
+
+  /** Users connect as they spawn; nothing to open beforehand. */
+  async prepare(): Promise<void> {}
 
   run(): Promise<void> {
     return new Promise((resolve) => {
@@ -44,7 +49,7 @@ export class ClosedDriver {
   private adjust(): void {
     const t = performance.now() - this.rt.startPerf;
     if (t >= this.durationMs) {
-      this.stop();
+      this.drain();
       return;
     }
     if (this.remaining <= 0) {
@@ -86,7 +91,7 @@ export class ClosedDriver {
   }
 
   private next(r: IterationRunner): void {
-    if (this.rt.stopping || !r.active || this.remaining <= 0) {
+    if (this.rt.draining || !r.active || this.remaining <= 0) {
       r.active = false;
       this.checkDone();
       return;
@@ -99,13 +104,24 @@ export class ClosedDriver {
     this.next(r);
   }
 
-  /** Stop starting iterations; requests in flight finish (bounded by the timeout). */
-  stop(): void {
-    if (this.control !== null) {
-      clearInterval(this.control);
-      this.control = null;
+  /** The load is over: no new iterations; running ones get GRACEFUL_STOP_MS to finish. */
+  private drain(): void {
+    if (this.rt.draining) return;
+    this.rt.draining = true;
+    this.clearControl();
+    for (const r of this.runners) {
+      r.active = false;
+      r.cancelPace();
     }
+    this.grace = setTimeout(() => this.stop(), GRACEFUL_STOP_MS);
+    this.checkDone();
+  }
+
+  /** Stop now: no new steps; requests in flight finish (bounded by the timeout). */
+  stop(): void {
+    this.rt.draining = true;
     this.rt.stopping = true;
+    this.clearControl();
     for (const r of this.runners) {
       r.active = false;
       r.cancel();
@@ -113,16 +129,18 @@ export class ClosedDriver {
     this.checkDone();
   }
 
+  private clearControl(): void {
+    if (this.control !== null) clearInterval(this.control);
+    this.control = null;
+  }
+
+  /** Done when the load is over (drained, stopped or every counted iteration started) and nothing runs. */
   private checkDone(): void {
-    if (!this.rt.stopping && this.remaining > 0) return;
-    if (this.remaining <= 0 && !this.rt.stopping) {
-      // Count-bounded: done when every started iteration has finished.
-      if (this.runners.some((r) => r.busy)) return;
-      this.rt.stopping = true;
-      if (this.control !== null) clearInterval(this.control);
-      this.control = null;
-    }
+    if (!this.rt.draining && this.remaining > 0) return;
     if (this.runners.some((r) => r.busy)) return;
+    this.clearControl();
+    if (this.grace !== null) clearTimeout(this.grace);
+    this.grace = null;
     const done = this.resolveDone;
     this.resolveDone = null;
     done?.();

@@ -2,8 +2,10 @@
  * Connections toward the target: plain undici Clients (one socket each), so
  * connection counts are exact. Closed-model runners own a client; open-model
  * runners borrow one per request from a free stack, waiting in FIFO order.
+ * Pools can open their sockets before the run starts (`warm`).
  */
-import { Client } from 'undici';
+import { connect as netConnect, type Socket } from 'node:net';
+import { buildConnector, Client } from 'undici';
 
 export interface ConnectionOptions {
   origin: string;
@@ -11,16 +13,47 @@ export interface ConnectionOptions {
   timeoutMs: number;
 }
 
-export function createClient(o: ConnectionOptions): Client {
+/** A client whose first connection may be a socket opened beforehand. */
+export function createClient(o: ConnectionOptions, preopened?: Promise<Socket | null>): Client {
+  const connectTimeout = Math.min(o.timeoutMs, 10_000);
+  const base = buildConnector({ timeout: connectTimeout });
+  let pending = preopened;
   return new Client(o.origin, {
     pipelining: o.pipelining,
-    connectTimeout: Math.min(o.timeoutMs, 10_000),
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     // We count bytes ourselves; do not cap response sizes.
     maxResponseSize: -1,
+    connect: (opts, cb) => {
+      const ready = pending;
+      pending = undefined;
+      if (ready === undefined) return base(opts, cb);
+      void ready.then((s) => (s !== null && !s.destroyed && s.readyState === 'open' ? cb(null, s) : base(opts, cb)));
+    },
+  });
+}
+
+/** Open a plain TCP connection to an http: origin; null if it fails (the client then connects as usual). */
+function openSocket(origin: string, timeoutMs: number): Promise<Socket | null> {
+  const url = new URL(origin);
+  if (url.protocol !== 'http:') return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const s = netConnect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) });
+    const fail = (): void => {
+      s.destroy();
+      resolve(null);
+    };
+    s.setTimeout(timeoutMs, fail);
+    s.once('error', fail);
+    s.once('connect', () => {
+      s.setTimeout(0);
+      s.off('error', fail);
+      s.setNoDelay(true);
+      s.setKeepAlive(true, 60_000);
+      resolve(s);
+    });
   });
 }
 
@@ -36,14 +69,22 @@ export class ConnectionPool {
   private readonly free: Client[] = [];
   private readonly all: Client[] = [];
   private readonly queue: Array<Waiter | null> = [];
+  private readonly preopened: Array<Promise<Socket | null>> = [];
   private head = 0;
 
   constructor(private readonly opts: ConnectionOptions, readonly size: number) {
     for (let i = 0; i < size; i++) {
-      const c = createClient(opts);
+      const socket = openSocket(opts.origin, Math.min(opts.timeoutMs, 5000));
+      this.preopened.push(socket);
+      const c = createClient(opts, socket);
       this.all.push(c);
       this.free.push(c);
     }
+  }
+
+  /** Wait until the pool's sockets are open (or failed: those connect again when used). */
+  async warm(): Promise<void> {
+    await Promise.all(this.preopened);
   }
 
   get waiting(): number {
@@ -97,5 +138,7 @@ export class ConnectionPool {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.all.map((c) => c.destroy()));
+    // Sockets never handed to a client.
+    for (const p of this.preopened) void p.then((s) => s?.destroy());
   }
 }

@@ -9,6 +9,7 @@ import { shareOf } from '../plan/segment.js';
 import { ArrivalSchedule } from '../plan/stages.js';
 import type { OpenStage } from '../scenario/model.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
+import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
 
@@ -31,6 +32,7 @@ export class OpenDriver {
   private readonly cap: number;
   private k: number;
   private timer: NodeJS.Timeout | null = null;
+  private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
@@ -39,6 +41,11 @@ export class OpenDriver {
     this.k = rt.segment.index;
     rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
     rt.activeUsers = () => this.all.length - this.idle.length;
+  }
+
+  /** Open the pool's connections before the start. */
+  async prepare(): Promise<void> {
+    await this.rt.pool!.warm();
   }
 
   run(): Promise<void> {
@@ -50,13 +57,13 @@ export class OpenDriver {
 
   private pump(): void {
     this.timer = null;
-    if (this.rt.stopping) return;
+    if (this.rt.draining) return;
     const step = this.rt.segment.count;
     const t = performance.now() - this.rt.startPerf;
     for (let n = 0; n < BATCH; n++) {
       const at = this.schedule.timeOf(this.k);
       if (at === Infinity || at >= this.schedule.durationMs) {
-        this.stop();
+        this.drain();
         return;
       }
       if (at > t) {
@@ -84,12 +91,22 @@ export class OpenDriver {
 
   private onIterationEnd(r: IterationRunner): void {
     this.idle.push(r);
-    if (this.rt.stopping) this.checkDone();
+    if (this.rt.draining) this.checkDone();
   }
 
+  /** Every arrival has come: iterations still running get GRACEFUL_STOP_MS to finish. */
+  private drain(): void {
+    if (this.rt.draining) return;
+    this.rt.draining = true;
+    this.grace = setTimeout(() => this.stop(), GRACEFUL_STOP_MS);
+    this.checkDone();
+  }
+
+  /** Stop now: no new steps; requests in flight finish (bounded by the timeout). */
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.rt.draining = true;
     this.rt.stopping = true;
     this.rt.pool?.drainWaiters();
     for (const r of this.all) r.cancel();
@@ -98,6 +115,8 @@ export class OpenDriver {
 
   private checkDone(): void {
     if (this.idle.length < this.all.length) return;
+    if (this.grace !== null) clearTimeout(this.grace);
+    this.grace = null;
     const done = this.resolveDone;
     this.resolveDone = null;
     done?.();

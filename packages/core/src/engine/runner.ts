@@ -30,6 +30,8 @@ export class IterationRunner implements Waiter {
   private failed = false;
   private stepDueAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The timer is the pace after an iteration (not think time inside one). */
+  private pacing = false;
 
   constructor(
     private readonly rt: WorkerRuntime,
@@ -52,13 +54,18 @@ export class IterationRunner implements Waiter {
     this.runStep(originAt);
   }
 
-  /** Stop waiting (think time) at once; the iteration ends incomplete. */
+  /** Stop waiting (think time or pace) at once; an iteration in think time ends incomplete. */
   cancel(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
-      this.endIncomplete();
+      this.finishIteration();
     }
+  }
+
+  /** Skip the pace after a finished iteration (the load is draining). */
+  cancelPace(): void {
+    if (this.pacing) this.cancel();
   }
 
   private runStep(dueAt: number): void {
@@ -152,19 +159,22 @@ export class IterationRunner implements Waiter {
     const now = performance.now();
     this.flow.recorder.iteration((now - this.iterationStart) * 1000, this.failed);
     const pace = this.rt.program.thinkMs(this.flow.pace);
-    if (pace > 0 && !this.borrow && !this.rt.stopping) {
+    if (pace > 0 && !this.borrow && !this.rt.draining) {
+      this.pacing = true;
       this.timer = setTimeout(() => this.finishIteration(), pace);
     } else {
       this.finishIteration();
     }
   }
 
+  /** The iteration stops before its last step (run stopped): not counted as an iteration. */
   private endIncomplete(): void {
     this.finishIteration();
   }
 
   private finishIteration(): void {
     this.timer = null;
+    this.pacing = false;
     this.busy = false;
     this.onIterationEnd(this);
   }

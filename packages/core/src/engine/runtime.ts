@@ -42,8 +42,6 @@ export interface RuntimeOptions {
   program: CompiledScenario;
   segment: Segment;
   worker: number;
-  /** performance.now() of this thread at which the run started. */
-  startPerf: number;
   intervalMs: number;
   port: MessagePort;
   hostHeader: string;
@@ -53,10 +51,13 @@ export class WorkerRuntime {
   readonly program: CompiledScenario;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
-  readonly startPerf: number;
+  /** performance.now() of this thread at which the run started (set at the common start). */
+  startPerf = 0;
   readonly segment: Segment;
   pool: ConnectionPool | null = null;
-  /** No new steps or iterations once set. */
+  /** The load is over: no new iterations; running ones may finish (graceful stop). */
+  draining = false;
+  /** Stopped: no new steps either; requests in flight still complete (or time out). */
   stopping = false;
   /** Runners to sweep for timeouts and to cancel on stop. */
   readonly runners: IterationRunner[] = [];
@@ -81,7 +82,6 @@ export class WorkerRuntime {
 
   constructor(private readonly o: RuntimeOptions) {
     this.program = o.program;
-    this.startPerf = o.startPerf;
     this.segment = o.segment;
     this.intervalMs = o.intervalMs;
     this.port = o.port;

@@ -35,6 +35,8 @@ export class Aggregator {
   readonly checks: CheckCounts = {};
   dropped = 0;
   late = 0;
+  /** Epoch ms of the latest snapshot: when the workers last measured anything. */
+  lastSnapshotAt = 0;
   readonly timeline: Interval[] = [];
 
   private readonly pending = new Map<number, TickState>();
@@ -90,6 +92,7 @@ export class Aggregator {
     s.cpu = Math.max(s.cpu, snap.cpu);
     s.lag = Math.max(s.lag, snap.eventLoopLagMs);
     s.at = Math.max(s.at, snap.at);
+    this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
     this.emitReady(false, 0);
   }

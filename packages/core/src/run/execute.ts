@@ -170,7 +170,8 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       await pool.destroy();
     }
   }
-  const endEpoch = performance.timeOrigin + performance.now();
+  // The run ends when the workers last measured, not after their shutdown.
+  const endEpoch = agg.lastSnapshotAt > startEpoch && startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (startEpoch === 0) {
     startEpoch = endEpoch;
     agg.start(endEpoch);

@@ -100,19 +100,22 @@ export interface ParsedYaml {
   source: SourceMap;
 }
 
-/** Parse YAML text. Throws ScenarioError(E_YAML_SYNTAX) with every syntax error found. */
+/**
+ * Parse YAML text. Throws ScenarioError(E_YAML_SYNTAX) for the first syntax error: the
+ * ones after it are nearly always knock-on effects (one unquoted `$[1]` can yield hundreds).
+ */
 export function parseYaml(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, keepSourceTokens: false });
   const map = new YamlSourceMap(file, text, lineCounter);
   if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      doc.errors.map((e) => {
-        const p = map.pos(e.pos[0]);
-        const problem = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        return makeIssue({ code: 'E_YAML_SYNTAX', file, line: p.line, column: p.column, path: '', problem: `YAML syntax error: ${problem}`, expected: 'valid YAML' });
-      }),
-    );
+    const e = doc.errors[0];
+    const p = map.pos(e.pos[0]);
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more syntax errors after it, most likely caused by this one)` : '';
+    throw new ScenarioError([
+      makeIssue({ code: 'E_YAML_SYNTAX', file, line: p.line, column: p.column, path: '', problem: `YAML syntax error: ${first}${more}`, expected: 'valid YAML' }),
+    ]);
   }
   index(map, doc.contents as YamlNode | null, []);
   let value: unknown;

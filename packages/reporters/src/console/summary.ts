@@ -39,6 +39,23 @@ function errorLine(errors: Record<string, number | undefined>, c: ChalkInstance)
   return entries.map(([kind, n]) => c.red(`${kind} × ${int(n ?? 0)}`)).join('   ');
 }
 
+/** A threshold's measured value in its unit: ms, a rate as %, 1/s, or a count. */
+export function formatThresholdValue(v: number | null, unit: string): string {
+  if (v === null) return 'no data';
+  switch (unit) {
+    case 'ms':
+      return `${Number(v.toFixed(3))} ms`;
+    case 'ratio':
+      return `${Number((v * 100).toFixed(3))}%`;
+    case '1/s':
+      return `${Number(v.toFixed(2))}/s`;
+    case 'count':
+      return int(v);
+    default:
+      return `${Number(v.toFixed(3))} ${unit}`;
+  }
+}
+
 /** The end-of-run summary as text. */
 export function renderSummary(s: Summary, c: ChalkInstance): string {
   const out: string[] = [];
@@ -107,7 +124,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
     head('Thresholds');
     for (const t of s.verdict.thresholds) {
       const mark = t.passed ? c.green('✓') : c.red('✗');
-      const actual = t.actual === null ? 'n/a' : `${Number(t.actual.toFixed(3))}${t.unit}`;
+      const actual = formatThresholdValue(t.actual, t.unit);
       const scope = t.scope === 'total' ? '' : `${t.scope}: `;
       out.push(`  ${mark} ${scope}${t.expression}   measured ${actual}${t.aborted ? c.red('  (aborted the run)') : ''}`);
     }
