@@ -45,6 +45,14 @@ export async function loadctl(url, { core = 1, connections = 50, seconds = 10, w
   return { rps: s.total.count / (s.durationMs / 1000), p50: s.total.latency.percentiles['50'] / 1000, p99: s.total.latency.percentiles['99'] / 1000 };
 }
 
+/** A bare undici Client.dispatch loop: the ceiling of any generator built on undici. */
+export async function bareUndici(url, { core = 1, connections = 50, seconds = 10 } = {}) {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'bare-undici.js');
+  const [cmd, args] = pinned(core, process.execPath, [script, url, String(seconds), String(connections)]);
+  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 20 });
+  return { rps: JSON.parse(stdout).rps, p50: NaN, p99: NaN };
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];

@@ -66,7 +66,7 @@ export class ClosedDriver {
       if (!r.active) {
         r.active = true;
         active++;
-        if (!r.busy) this.next(r);
+        if (!r.busy) this.next(r, performance.now());
       }
     }
     for (let k = this.runners.length - 1; active > wanted && k >= 0; k--) {
@@ -90,18 +90,19 @@ export class ClosedDriver {
     return r;
   }
 
-  private next(r: IterationRunner): void {
+  private next(r: IterationRunner, now: number): void {
     if (this.rt.draining || !r.active || this.remaining <= 0) {
       r.active = false;
       this.checkDone();
       return;
     }
     this.remaining--;
-    r.startIteration(performance.now());
+    r.startIteration(now);
   }
 
   private onIterationEnd(r: IterationRunner): void {
-    this.next(r);
+    // Back to back: the next iteration starts when the last one ended.
+    this.next(r, r.endedAt);
   }
 
   /** The load is over: no new iterations; running ones get GRACEFUL_STOP_MS to finish. */

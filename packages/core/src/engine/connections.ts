@@ -20,8 +20,10 @@ export function createClient(o: ConnectionOptions, preopened?: Promise<Socket | 
   let pending = preopened;
   return new Client(o.origin, {
     pipelining: o.pipelining,
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
+    // Our own sweep enforces the per-request timeout (runtime.ts); undici's timers,
+    // re-armed on every request and chunk, would only add work to the hot path.
+    headersTimeout: 0,
+    bodyTimeout: 0,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     // We count bytes ourselves; do not cap response sizes.

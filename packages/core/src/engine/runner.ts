@@ -20,6 +20,8 @@ export class IterationRunner implements Waiter {
   busy = false;
   /** Closed model: this virtual user should keep looping. */
   active = false;
+  /** performance.now() when the last iteration ended: the next one of a closed-model user starts then. */
+  endedAt = 0;
   since = 0;
 
   private flowIndex = 0;
@@ -93,7 +95,7 @@ export class IterationRunner implements Waiter {
       const p = this.flow.steps[this.stepIndex];
       p.recorder.error('timeout', 0);
       this.failed = true;
-      this.completeIteration();
+      this.completeIteration(performance.now());
     } else {
       this.endIncomplete();
     }
@@ -130,7 +132,7 @@ export class IterationRunner implements Waiter {
     if (x.errorKind !== null) {
       // A transport error ends the iteration (later steps would lack its captures).
       this.failed = true;
-      this.completeIteration();
+      this.completeIteration(performance.now());
       return;
     }
     if (x.status >= 400) this.failed = true;
@@ -147,7 +149,7 @@ export class IterationRunner implements Waiter {
     }
     this.stepIndex++;
     if (this.stepIndex >= this.flow.steps.length) {
-      this.completeIteration();
+      this.completeIteration(x.completedAt);
       return;
     }
     const think = this.rt.program.thinkMs(p.step.think);
@@ -155,13 +157,16 @@ export class IterationRunner implements Waiter {
     else this.runStep(x.completedAt);
   }
 
-  private completeIteration(): void {
-    const now = performance.now();
+  private completeIteration(now: number): void {
+    this.endedAt = now;
     this.flow.recorder.iteration((now - this.iterationStart) * 1000, this.failed);
     const pace = this.rt.program.thinkMs(this.flow.pace);
     if (pace > 0 && !this.borrow && !this.rt.draining) {
       this.pacing = true;
-      this.timer = setTimeout(() => this.finishIteration(), pace);
+      this.timer = setTimeout(() => {
+        this.endedAt = performance.now();
+        this.finishIteration();
+      }, pace);
     } else {
       this.finishIteration();
     }
@@ -169,6 +174,7 @@ export class IterationRunner implements Waiter {
 
   /** The iteration stops before its last step (run stopped): not counted as an iteration. */
   private endIncomplete(): void {
+    this.endedAt = performance.now();
     this.finishIteration();
   }
 
