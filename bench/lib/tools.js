@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { which } from './nginx.js';
 
 const run = promisify(execFile);
@@ -39,10 +40,20 @@ export async function autocannon(url, { core = 1, connections = 50, seconds = 10
 
 export async function loadctl(url, { core = 1, connections = 50, seconds = 10, workers = 1, extra = [] } = {}) {
   const bin = join(root, 'packages', 'cli', 'bin', 'run.js');
-  const [cmd, args] = pinned(core, process.execPath, [bin, 'quick', url, '-c', String(connections), '-d', `${seconds}s`, '--workers', String(workers), '--json', '--quiet', ...extra]);
-  const { stdout } = await run(cmd, args, { maxBuffer: 1 << 26 });
+  let [cmd, args] = pinned(core, process.execPath, [bin, 'quick', url, '-c', String(connections), '-d', `${seconds}s`, '--workers', String(workers), '--json', '--quiet', ...extra]);
+  // /usr/bin/time (Debian "time") reports the process's CPU seconds on stderr, when installed.
+  const timed = existsSync('/usr/bin/time');
+  if (timed) [cmd, args] = ['/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args]];
+  const { stdout, stderr } = await run(cmd, args, { maxBuffer: 1 << 26 });
   const s = JSON.parse(stdout);
-  return { rps: s.total.count / (s.durationMs / 1000), p50: s.total.latency.percentiles['50'] / 1000, p99: s.total.latency.percentiles['99'] / 1000 };
+  const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+  return {
+    rps: s.total.count / (s.durationMs / 1000),
+    p50: s.total.latency.percentiles['50'] / 1000,
+    p99: s.total.latency.percentiles['99'] / 1000,
+    // CPU per request of the whole process (startup included): steadier than RPS on a shared machine.
+    cpuUsPerRequest: cpu ? ((Number(cpu[1]) + Number(cpu[2])) * 1e6) / s.total.count : NaN,
+  };
 }
 
 /** A bare undici Client.dispatch loop: the ceiling of any generator built on undici. */

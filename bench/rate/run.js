@@ -21,7 +21,8 @@ try {
   const result = JSON.parse(await readFile('/tmp/loadctl-bench-rate.json', 'utf8'));
   const full = result.timeline.filter((i) => i.end - i.start >= 999);
   const perSecond = full.map((i) => i.total.count / ((i.end - i.start) / 1000));
-  const achieved = s.total.count / (seconds);
+  // Over the measured run time (first scheduled send to the last response), not the planned one.
+  const achieved = s.total.count / (s.durationMs / 1000);
   const dev = perSecond.map((r) => Math.abs(r - rate) / rate);
   console.log(`target ${rate} req/s for ${seconds} s → sent ${s.total.count} (expected ${rate * seconds})`);
   console.log(`achieved ${achieved.toFixed(1)} req/s = ${((achieved / rate) * 100).toFixed(2)}% of target (must be within 1%)`);
