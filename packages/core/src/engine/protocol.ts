@@ -3,6 +3,7 @@
  * Worker -> main: a snapshot per interval tick (encoded histograms + counters).
  * Main -> worker: control messages.
  */
+import type { SparseCounts } from '../metrics/histogram.js';
 import type { ErrorKind } from '../metrics/model.js';
 
 /** Counters and encoded histograms of one request name over one tick of one worker. */
@@ -15,14 +16,14 @@ export interface RawRequestStats {
   errors: Partial<Record<ErrorKind, number>>;
   bytesIn: number;
   bytesOut: number;
-  latency: string;
-  serviceTime: string;
+  latency: SparseCounts;
+  serviceTime: SparseCounts;
 }
 
 export interface RawFlowStats {
   iterations: number;
   failed: number;
-  duration: string;
+  duration: SparseCounts;
 }
 
 export interface WorkerSnapshot {

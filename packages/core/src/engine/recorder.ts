@@ -2,7 +2,7 @@
  * The worker-side recorder: plain numbers and typed arrays on the hot path,
  * encoded into a WorkerSnapshot once per tick and reset.
  */
-import { createHistogram, encodeHistogram, recordMicros, type Histogram } from '../metrics/histogram.js';
+import { createHistogram, recordMicros, toSparse, type Histogram } from '../metrics/histogram.js';
 import { ERROR_KINDS, type ErrorKind } from '../metrics/model.js';
 import type { RawFlowStats, RawRequestStats } from './protocol.js';
 
@@ -64,8 +64,8 @@ export class RequestRecorder {
       errors,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
-      latency: encodeHistogram(this.latency),
-      serviceTime: encodeHistogram(this.serviceTime),
+      latency: toSparse(this.latency),
+      serviceTime: toSparse(this.serviceTime),
     };
     this.count = this.responses = this.errorCount = this.failed = this.bytesIn = this.bytesOut = 0;
     this.statuses.fill(0);
@@ -88,7 +88,7 @@ export class FlowRecorder {
   }
 
   drain(): RawFlowStats {
-    const raw: RawFlowStats = { iterations: this.iterations, failed: this.failed, duration: encodeHistogram(this.duration) };
+    const raw: RawFlowStats = { iterations: this.iterations, failed: this.failed, duration: toSparse(this.duration) };
     this.iterations = this.failed = 0;
     this.duration.reset();
     return raw;

@@ -1,5 +1,5 @@
 import type { RawFlowStats, RawRequestStats } from '../engine/protocol.js';
-import { addEncoded, createHistogram, encodeHistogram, summarizeHistogram, type Histogram } from './histogram.js';
+import { addSparse, createHistogram, encodeHistogram, summarizeHistogram, type Histogram } from './histogram.js';
 import type { CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number | undefined>): void {
@@ -21,8 +21,8 @@ export class RequestAccumulator {
 
   addRaw(raw: RawRequestStats): void {
     this.addCounters(raw);
-    addEncoded(this.latency, raw.latency);
-    addEncoded(this.serviceTime, raw.serviceTime);
+    addSparse(this.latency, raw.latency);
+    addSparse(this.serviceTime, raw.serviceTime);
   }
 
   add(other: RequestAccumulator): void {
@@ -80,7 +80,7 @@ export class FlowAccumulator {
   addRaw(raw: RawFlowStats): void {
     this.iterations += raw.iterations;
     this.failed += raw.failed;
-    addEncoded(this.duration, raw.duration);
+    addSparse(this.duration, raw.duration);
   }
 
   add(other: FlowAccumulator): void {

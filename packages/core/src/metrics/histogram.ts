@@ -55,6 +55,8 @@ const EMPTY_PERCENTILES: Record<string, number> = Object.fromEntries(PERCENTILES
 /** The counts-array access hdr-histogram-js's JS implementation has (not in its typings). */
 interface CountsArrayAccess {
   countsArrayLength: number;
+  /** The raw counts of its typed-array histograms (bitBucketSize 8/16/32/64). */
+  _counts?: ArrayLike<number>;
   getCountAtIndex(i: number): number;
   valueFromIndex(i: number): number;
   highestEquivalentValue(v: number): number;
@@ -64,11 +66,40 @@ interface CountsArrayAccess {
 const ulp = (x: number): number => Math.pow(2, Math.floor(Math.log2(x)) - 52);
 
 /**
+ * Per counts-array index: the median-equivalent and highest-equivalent values of its bucket.
+ * Every loadctl histogram has the same shape, so these are computed once per thread.
+ */
+interface ValueTables {
+  low: Float64Array;
+  mid: Float64Array;
+  high: Float64Array;
+}
+let valueTables: ValueTables | null = null;
+
+function tablesFor(a: CountsArrayAccess): ValueTables {
+  const n = a.countsArrayLength;
+  if (valueTables === null || valueTables.mid.length !== n) {
+    const low = new Float64Array(n);
+    const mid = new Float64Array(n);
+    const high = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = a.valueFromIndex(i);
+      low[i] = v;
+      mid[i] = a.medianEquivalentValue(v);
+      high[i] = a.highestEquivalentValue(v);
+    }
+    valueTables = { low, mid, high };
+  }
+  return valueTables;
+}
+
+/**
  * Latency figures (µs) of a histogram; all zero when it is empty.
- * Computed in two plain passes over the counts array, with exactly hdr-histogram-js's
- * definitions (percentile rounding, median-equivalent mean and stdev): asking the
- * histogram for 7 percentiles, the mean and the stdev one by one costs ten passes,
- * three of them through its slow iterator, and the main thread does this every interval.
+ * Computed with exactly hdr-histogram-js's definitions (percentile rounding, median-equivalent
+ * mean and stdev) in one scan of the counts array plus table lookups for its non-zero
+ * entries. Asking the histogram for 7 percentiles, the mean and the stdev one by one costs
+ * ten passes, three through its slow iterator, and the main thread does this every interval
+ * on a core it may share with a worker (its pauses would show in the worker's latencies).
  */
 export function summarizeHistogram(h: Histogram): LatencySummary {
   const count = h.totalCount;
@@ -77,6 +108,17 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
   }
   const a = h as unknown as CountsArrayAccess;
   const n = a.countsArrayLength;
+  const { mid, high } = tablesFor(a);
+  const raw = a._counts !== undefined && a._counts.length >= n ? a._counts : null;
+  const nz: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = raw !== null ? raw[i] : a.getCountAtIndex(i);
+    if (c !== 0) {
+      nz.push(i);
+      counts.push(c);
+    }
+  }
   const wanted = PERCENTILES.map((p) => {
     const fp = (Math.min(p, 100) / 100) * count;
     return Math.max(Math.ceil(fp - ulp(fp)), 1);
@@ -85,26 +127,48 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
   let next = 0;
   let cumulative = 0;
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const c = a.getCountAtIndex(i);
-    if (c === 0) continue;
-    const v = a.valueFromIndex(i);
-    cumulative += c;
-    total += a.medianEquivalentValue(v) * c;
+  for (let k = 0; k < nz.length; k++) {
+    cumulative += counts[k];
+    total += mid[nz[k]] * counts[k];
     while (next < wanted.length && cumulative >= wanted[next]) {
-      percentiles[percentileLabel(PERCENTILES[next])] = a.highestEquivalentValue(v);
+      percentiles[percentileLabel(PERCENTILES[next])] = high[nz[k]];
       next++;
     }
   }
   const mean = total / count;
   let deviations = 0;
-  for (let i = 0; i < n; i++) {
-    const c = a.getCountAtIndex(i);
-    if (c === 0) continue;
-    const d = a.medianEquivalentValue(a.valueFromIndex(i)) - mean;
-    deviations += d * d * c;
+  for (let k = 0; k < nz.length; k++) {
+    const d = mid[nz[k]] - mean;
+    deviations += d * d * counts[k];
   }
   return { count, min: h.minNonZeroValue, mean, stdev: Math.sqrt(deviations / count), max: h.maxValue, percentiles };
+}
+
+/**
+ * A histogram's non-zero counts as [index, count, index, count, …]: how workers ship each
+ * interval's histograms to the main thread. Lossless like the compressed encoding (the
+ * same counts array) but costs a scan instead of a compression on the worker, whose
+ * pauses would show in its latencies, and plain additions on the main thread.
+ */
+export type SparseCounts = Float64Array;
+
+export function toSparse(h: Histogram): SparseCounts {
+  const a = h as unknown as CountsArrayAccess;
+  const n = a.countsArrayLength;
+  const raw = a._counts !== undefined && a._counts.length >= n ? a._counts : null;
+  const pairs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = raw !== null ? raw[i] : a.getCountAtIndex(i);
+    if (c !== 0) pairs.push(i, c);
+  }
+  return Float64Array.from(pairs);
+}
+
+/** Add sparse counts (from a histogram of the same shape) into `into`. */
+export function addSparse(into: Histogram, sparse: SparseCounts): void {
+  const a = into as unknown as CountsArrayAccess;
+  const { low } = tablesFor(a);
+  for (let k = 0; k + 1 < sparse.length; k += 2) into.recordValueWithCount(low[sparse[k]], sparse[k + 1]);
 }
 
 /** Value at any percentile (0..100) of an encoded histogram, in µs. */
