@@ -30,17 +30,24 @@ export async function wrk(url, { core = 1, connections = 50, seconds = 10 } = {}
   return { rps, p50, p99 };
 }
 
+/** Warm-up before measuring, for the JIT-compiled tools (autocannon, loadctl); 0 for none. */
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 2);
+
 export async function autocannon(url, { core = 1, connections = 50, seconds = 10 } = {}) {
   const bin = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
-  const [cmd, args] = pinned(core, process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url]);
+  const warmup = WARMUP_S > 0 ? ['--warmup', '[', '-c', String(connections), '-d', String(WARMUP_S), ']'] : [];
+  const [cmd, args] = pinned(core, process.execPath, [bin, '-c', String(connections), '-d', String(seconds), ...warmup, '-j', url]);
   const { stdout } = await run(cmd, args, { maxBuffer: 1 << 24 });
-  const r = JSON.parse(stdout);
+  // With --warmup autocannon prints the warm-up's result first: the measured one is the last.
+  const docs = stdout.trim().split(/\n(?=\{)/);
+  const r = JSON.parse(docs[docs.length - 1]);
   return { rps: r.requests.total / (r.duration || seconds), p50: r.latency.p50, p99: r.latency.p99 };
 }
 
 export async function loadctl(url, { core = 1, connections = 50, seconds = 10, workers = 1, extra = [] } = {}) {
   const bin = join(root, 'packages', 'cli', 'bin', 'run.js');
-  let [cmd, args] = pinned(core, process.execPath, [bin, 'quick', url, '-c', String(connections), '-d', `${seconds}s`, '--workers', String(workers), '--json', '--quiet', ...extra]);
+  const warmup = WARMUP_S > 0 ? ['--warmup', `${WARMUP_S}s`] : [];
+  let [cmd, args] = pinned(core, process.execPath, [bin, 'quick', url, '-c', String(connections), '-d', `${seconds}s`, '--workers', String(workers), '--json', '--quiet', ...warmup, ...extra]);
   // /usr/bin/time (Debian "time") reports the process's CPU seconds on stderr, when installed.
   const timed = existsSync('/usr/bin/time');
   if (timed) [cmd, args] = ['/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args]];

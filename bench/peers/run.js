@@ -1,6 +1,7 @@
 // bench/peers: loadctl quick vs autocannon and wrk against nginx (one worker).
 // nginx pinned to core 0, every load tool pinned to core 1, 50 connections, no pipelining,
-// alternating rounds; prints each tool's median RPS and p50/p99 and the ratios.
+// alternating rounds; prints each tool's median RPS and p50/p99 and the ratios. autocannon and
+// loadctl (JIT-compiled) get a 2 s warm-up first (BENCH_WARMUP=0 for none); wrk needs none.
 import { startNginx } from '../lib/nginx.js';
 import { autocannon, bareUndici, loadctl, median, wrk } from '../lib/tools.js';
 

@@ -31,6 +31,14 @@ describe('quick: counts add up', () => {
     expect(s.verdict.endReason).toBe('completed');
   });
 
+  it('a warm-up sends load first but only the run is measured', async () => {
+    server = await startServer(failEvery(1_000_000));
+    const s = await quick({ url: server.url, requests: 300, connections: 4, workers: 1, warmupMs: 500 });
+    expect(s.total.count).toBe(300);
+    expect(server.received).toBeGreaterThan(300); // the warm-up's requests reached the server...
+    expect(decodeHistogram(s.total.latencyHistogram).totalCount).toBe(300); // ...but not the figures
+  });
+
   it('counts connection refusals as errors and goes on', async () => {
     const port = await deadPort();
     const s = await quick({ url: `http://127.0.0.1:${port}/`, requests: 40, connections: 4, workers: 1, preflight: false });

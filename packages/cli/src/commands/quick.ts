@@ -65,6 +65,7 @@ from each request's scheduled time (free of coordinated omission).`;
         timeoutMs: flags.timeout,
         pipelining: flags.pipelining,
         workers: flags.workers,
+        warmupMs: flags.warmup,
         preflight: flags.preflight,
         signal: interrupt.signal,
       };

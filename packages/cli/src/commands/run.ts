@@ -37,7 +37,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       const loaded = await loadScenario(args.scenario, { env });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
-      const result = await run(scenario, { workers: flags.workers, signal: interrupt.signal, reporters });
+      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, reporters });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));

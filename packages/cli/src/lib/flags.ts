@@ -31,6 +31,7 @@ export const positiveFlag = Flags.custom<number>({
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),
+  warmup: durationFlag({ description: 'send unmeasured load this long first, so the run starts with a warm JIT (e.g. 2s)' }),
   json: Flags.boolean({ description: 'print the summary as JSON on stdout (live progress stays on stderr)' }),
   quiet: Flags.boolean({ char: 'q', description: 'no live progress line; summary only' }),
   'out-dir': Flags.string({ description: 'write result.json, junit.xml and report.html into this directory' }),

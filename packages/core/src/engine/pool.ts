@@ -15,6 +15,7 @@ export interface WorkerPoolOptions {
   /** This process's shard of a distributed run; workers subdivide it. */
   shard: Segment;
   intervalMs: number;
+  warmupMs: number;
   onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
@@ -59,7 +60,7 @@ export class WorkerPool {
       });
       const segment = compose(this.o.shard, { index: w, count: n });
       const task = this.piscina
-        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, port: port2 }, { transferList: [port2] })
+        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, port: port2 }, { transferList: [port2] })
         .then(
           (final: WorkerSnapshot) => {
             this.o.onSnapshot(final);

@@ -5,7 +5,7 @@
  * MessagePort; the task's result is the final snapshot.
  */
 import { performance } from 'node:perf_hooks';
-import type { MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Segment } from '../plan/segment.js';
 import { compileScenario } from '../scenario/compile.js';
 import type { Scenario } from '../scenario/model.js';
@@ -22,10 +22,38 @@ export interface WorkerTask {
   segment: Segment;
   intervalMs: number;
   port: MessagePort;
+  /** Send load this long before the run, unmeasured, so the run starts with a warm JIT. */
+  warmupMs: number;
+}
+
+/**
+ * Warm-up: this worker's share of a closed load (the scenario's flows, at most 50 users
+ * per worker) for `ms`, through a throwaway runtime whose numbers are never reported.
+ */
+async function warmUp(task: WorkerTask, ms: number): Promise<void> {
+  const { scenario, segment } = task;
+  const url = new URL(scenario.target);
+  const load = scenario.load;
+  const peak = load.model === 'closed' ? Math.max(...load.stages.map((s) => s.users)) : load.connections;
+  const users = Math.max(segment.count, Math.min(peak, 50 * segment.count));
+  const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
+  const { port1, port2 } = new MessageChannel();
+  const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port: port1, hostHeader: url.host });
+  const driver = new ClosedDriver(rt, {
+    stages: [{ durationMs: ms, users }],
+    connection: { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs },
+  });
+  rt.startPerf = performance.now();
+  await driver.run();
+  await driver.close();
+  await rt.close();
+  port1.close();
+  port2.close();
 }
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { scenario, segment, port } = task;
+  if (task.warmupMs > 0) await warmUp(task, task.warmupMs);
   const url = new URL(scenario.target);
   const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
   const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port, hostHeader: url.host });

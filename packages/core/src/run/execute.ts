@@ -32,6 +32,11 @@ export interface ExecuteOptions {
   /** Worker threads; default: cores - 1 (at least 1). */
   workers?: number;
   intervalMs?: number;
+  /**
+   * Send load for this long before the run without measuring it (like autocannon's
+   * --warmup): a cold JIT makes a generator's first seconds slow and their latencies high.
+   */
+  warmupMs?: number;
   reporters?: Reporter[];
   /** Aborting it stops the run like SIGINT: in-flight requests are dropped, results are kept. */
   signal?: AbortSignal;
@@ -150,6 +155,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       workers,
       shard,
       intervalMs,
+      warmupMs: o.warmupMs ?? 0,
       onStart: (e) => {
         startEpoch = e;
         meta.startedAt = Math.round(e);
