@@ -4,21 +4,13 @@
  * Main -> worker: control messages.
  */
 import type { SparseCounts } from '../metrics/histogram.js';
-import type { ErrorKind } from '../metrics/model.js';
+import type { RequestStats } from '../metrics/model.js';
 
-/** Counters and encoded histograms of one request name over one tick of one worker. */
-export interface RawRequestStats {
-  count: number;
-  responses: number;
-  errorCount: number;
-  failed: number;
-  statuses: Record<string, number>;
-  errors: Partial<Record<ErrorKind, number>>;
-  bytesIn: number;
-  bytesOut: number;
+/** Counters and histogram counts of one request name over one tick of one worker (RequestStats' counters, unsummarised). */
+export type RawRequestStats = Omit<RequestStats, 'latency' | 'serviceTime'> & {
   latency: SparseCounts;
   serviceTime: SparseCounts;
-}
+};
 
 export interface RawFlowStats {
   iterations: number;
