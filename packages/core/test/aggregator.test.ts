@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { createHistogram, decodeHistogram, recordMicros } from '../src/metrics/histogram.js';
 import { CheckRecorder, FlowRecorder, RequestRecorder } from '../src/engine/recorder.js';
-import type { WorkerSnapshot } from '../src/engine/protocol.js';
+import type { WorkerSnapshot } from '../src/metrics/snapshot.js';
 import type { Interval } from '../src/metrics/model.js';
 
 function rng(seed: number): () => number {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileScenario } from '../src/scenario/compile.js';
+import { compileScenario } from '../src/plan/compile.js';
 import { parseScenario } from '../src/scenario/load.js';
 
 // Every complete scenario in docs/scenario.md must load and compile.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, encodeHistogram, recordMicros, summarizeHistogram } from '../src/metrics/histogram.js';
 import type { CumulativeRequestStats, FlowStats, LatencySummary, Summary } from '../src/metrics/model.js';
-import type { ThresholdSpec } from '../src/scenario/model.js';
+import type { ThresholdSpec } from '../src/thresholds/spec.js';
 import { buildThresholdStats, evaluateThresholds, thresholdsToAbort, thresholdStatsFromSummary, type ThresholdStats } from '../src/thresholds/evaluate.js';
 
 const lat = (p: Record<string, number>, o: Partial<LatencySummary> = {}): LatencySummary => ({ count: 100, min: 1000, mean: 50_000, stdev: 1, max: 900_000, percentiles: p, ...o });

@@ -7,7 +7,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { compose, type Segment } from '../plan/segment.js';
 import type { Scenario } from '../scenario/model.js';
-import type { MainToWorker, WorkerSnapshot, WorkerToMain } from './protocol.js';
+import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { MainToWorker, WorkerToMain } from './control.js';
 
 export interface WorkerPoolOptions {
   scenario: Scenario;

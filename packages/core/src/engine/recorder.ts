@@ -4,7 +4,7 @@
  */
 import { createHistogram, recordMicros, toSparse, type Histogram } from '../metrics/histogram.js';
 import { ERROR_KINDS, type ErrorKind } from '../metrics/model.js';
-import type { RawFlowStats, RawRequestStats } from './protocol.js';
+import type { RawFlowStats, RawRequestStats } from '../metrics/snapshot.js';
 
 const ERROR_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<
   ErrorKind,

@@ -7,7 +7,7 @@
 import type { Client, Dispatcher } from 'undici';
 import type { Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
-import type { CompiledStep, IterationContext, ResponseView } from '../scenario/compile.js';
+import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
 import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -7,12 +7,12 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import type { MessagePort } from 'node:worker_threads';
 import { Pool, type Dispatcher } from 'undici';
 import type { Segment } from '../plan/segment.js';
-import type { CompiledScenario, CompiledStep } from '../scenario/compile.js';
+import type { CompiledScenario, CompiledStep } from '../plan/compile.js';
 import type { Scenario, Step, ThinkTime } from '../scenario/model.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
 import { CheckRecorder, FlowRecorder, RequestRecorder } from './recorder.js';
-import type { WorkerSnapshot } from './protocol.js';
+import type { WorkerSnapshot } from '../metrics/snapshot.js';
 import type { IterationRunner } from './runner.js';
 
 export interface PreparedStep {

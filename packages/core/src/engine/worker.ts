@@ -7,12 +7,13 @@
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Segment } from '../plan/segment.js';
-import { compileScenario } from '../scenario/compile.js';
+import { compileScenario } from '../plan/compile.js';
 import type { Scenario } from '../scenario/model.js';
 import { ClosedDriver } from './closed-driver.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
-import type { MainToWorker, WorkerSnapshot } from './protocol.js';
+import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { MainToWorker } from './control.js';
 import { WorkerRuntime } from './runtime.js';
 
 export interface WorkerTask {

@@ -1,4 +1,4 @@
-import type { RawFlowStats, RawRequestStats } from '../engine/protocol.js';
+import type { RawFlowStats, RawRequestStats } from './snapshot.js';
 import { addSparse, createHistogram, encodeHistogram, summarizeHistogram, type Histogram } from './histogram.js';
 import type { CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
 

@@ -3,7 +3,7 @@
  * Intervals (emitted in order, once every live worker has reported the tick)
  * and keeps the cumulative stats per request name and flow, losslessly.
  */
-import type { WorkerSnapshot } from '../engine/protocol.js';
+import type { WorkerSnapshot } from './snapshot.js';
 import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
 import type { CheckCounts, Interval } from './model.js';
 

@@ -4,8 +4,6 @@ export type { ParseScenarioOptions, ScenarioInput, FlowInput, StepInput, Capture
 export { ScenarioError, isScenarioError, formatIssue } from './errors.js';
 export type { ScenarioIssue, ScenarioErrorCode } from './errors.js';
 export { redactScenario, secretValues, redactText, REDACTED, SENSITIVE_HEADERS } from './redact.js';
-export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePicker, stripe } from './compile.js';
-export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './compile.js';
 export { compileTemplate, parseTemplate, TemplateError, TEMPLATE_FUNCTION_NAMES } from './template.js';
 export type { TemplateContext, TemplateFn } from './template.js';
 export { parseDuration, parseDurationRange, formatDuration } from './duration.js';

@@ -6,6 +6,9 @@
  *
  * Durations are milliseconds, rates are per second.
  */
+import type { ThresholdSpec } from '../thresholds/spec.js';
+
+export type { ThresholdSpec };
 
 /** A string that may contain `${...}` template expressions (see docs/scenario.md). */
 export type Template = string;
@@ -107,17 +110,6 @@ export interface DataSource {
   order: 'sequential' | 'random';
   /** Loaded rows (filled by loadScenario so workers do not read files). */
   rows: Record<string, string>[];
-}
-
-/** One threshold as written: `metric op value` with an optional scope. */
-export interface ThresholdSpec {
-  /** Expression source, e.g. "p(95) < 200ms", "error_rate < 1%", "rps >= 450", "checks > 99%". */
-  expression: string;
-  /** "total" (default), a request name, or "flow:<name>". */
-  scope: string;
-  abortOnFail: boolean;
-  /** With abortOnFail: do not evaluate before this many ms into the run. */
-  delayAbortEvalMs: number;
 }
 
 export interface Variable {

@@ -9,7 +9,7 @@
  */
 import { percentileOfEncoded } from '../metrics/histogram.js';
 import type { CheckCounts, FlowStats, LatencySummary, RequestStats, Summary, ThresholdResult } from '../metrics/model.js';
-import type { ThresholdSpec } from '../scenario/model.js';
+import type { ThresholdSpec } from './spec.js';
 import { effectiveSource, parseThreshold, scopeKind, type ParsedThreshold, type ThresholdOp } from './parse.js';
 
 /** Latency in ms. */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileScenario, cumulativePicker, smoothWeightedRoundRobin, stripe, type ResponseView } from '../src/scenario/compile.js';
+import { compileScenario, cumulativePicker, smoothWeightedRoundRobin, stripe, type ResponseView } from '../src/plan/compile.js';
 import { defineScenario, loadScenario, type ScenarioInput } from '../src/scenario/load.js';
 
 const FULL = fileURLToPath(new URL('./fixtures/scenarios/full.yml', import.meta.url));

@@ -1,10 +1,10 @@
 /**
- * The tiny typed message protocol between the main thread and worker threads.
- * Worker -> main: a snapshot per interval tick (encoded histograms + counters).
- * Main -> worker: control messages.
+ * What a worker thread ships to the main thread every interval tick: counters and
+ * sparse histogram counts, unsummarised (the aggregator merges them losslessly).
+ * The control messages around it are in engine/control.ts.
  */
-import type { SparseCounts } from '../metrics/histogram.js';
-import type { RequestStats } from '../metrics/model.js';
+import type { SparseCounts } from './histogram.js';
+import type { RequestStats } from './model.js';
 
 /** Counters and histogram counts of one request name over one tick of one worker (RequestStats' counters, unsummarised). */
 export type RawRequestStats = Omit<RequestStats, 'latency' | 'serviceTime'> & {
@@ -40,7 +40,3 @@ export interface WorkerSnapshot {
   cpu: number;
   eventLoopLagMs: number;
 }
-
-export type MainToWorker = { type: 'start'; startEpoch: number } | { type: 'stop'; reason: 'interrupt' | 'abort' };
-
-export type WorkerToMain = WorkerSnapshot | { type: 'ready'; worker: number };

@@ -5,9 +5,9 @@
  * what a dynamic template needs.
  */
 import { randomInt as cryptoRandomInt } from 'node:crypto';
-import { compileJsonPath } from './jsonpath.js';
-import type { Check, Flow, Scenario, Step, TemplateValue, ThinkTime } from './model.js';
-import { compileTemplate, compileTypedTemplate, parseTemplate, templateRefs, type CompileTemplateOptions, type TemplateContext } from './template.js';
+import { compileJsonPath } from '../scenario/jsonpath.js';
+import type { Check, Flow, Scenario, Step, TemplateValue, ThinkTime } from '../scenario/model.js';
+import { compileTemplate, compileTypedTemplate, parseTemplate, templateRefs, type CompileTemplateOptions, type TemplateContext } from '../scenario/template.js';
 
 /** State of one iteration of a flow: fresh for every iteration, so captures never leak. */
 export interface IterationContext extends TemplateContext {
