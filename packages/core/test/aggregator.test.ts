@@ -16,7 +16,7 @@ function snapshot(worker: number, tick: number, latencies: number[], final = fal
   const checks = new CheckRecorder();
   const flow = new FlowRecorder();
   latencies.forEach((us, i) => {
-    if (i % 7 === 0) r.error('reset', 10);
+    if (i % 7 === 0) r.error('reset', us, -1, 0, 10);
     else r.response(i % 5 === 0 ? 503 : 200, us, us / 2, 100, 50);
     checks.record('ok', i % 5 !== 0);
     flow.iteration(us, i % 5 === 0);
@@ -51,17 +51,20 @@ describe('Aggregator', () => {
     agg.finish(1_000_000 + 2500);
 
     const all = [...w0, ...w1].flat();
+    // Every request is timed, failed ones included; the successful ones have a histogram of their own.
     const expected = createHistogram();
+    const expectedSuccess = createHistogram();
     let responses = 0;
     let errors = 0;
     let s503 = 0;
     for (const batch of [...w0, ...w1]) {
       batch.forEach((us, i) => {
+        recordMicros(expected, us);
         if (i % 7 === 0) errors++;
         else {
           responses++;
           if (i % 5 === 0) s503++;
-          recordMicros(expected, us);
+          else recordMicros(expectedSuccess, us);
         }
       });
     }
@@ -87,6 +90,13 @@ describe('Aggregator', () => {
     const back = decodeHistogram(cumulative.latencyHistogram);
     expect(back.totalCount).toBe(expected.totalCount);
     expect(back.getValueAtPercentile(99)).toBe(expected.getValueAtPercentile(99));
+    const success = decodeHistogram(cumulative.successLatencyHistogram!);
+    expect(success.totalCount).toBe(expectedSuccess.totalCount);
+    expect(cumulative.successLatency!.count).toBe(responses - s503);
+    for (const p of [50, 90, 99, 100]) expect(success.getValueAtPercentile(p)).toBe(expectedSuccess.getValueAtPercentile(p));
+    // Min and max are those of the successful requests, within histogram precision (3 digits).
+    expect(Math.abs(cumulative.successLatency!.max - expectedSuccess.maxValue)).toBeLessThanOrEqual(expectedSuccess.maxValue / 1000);
+    expect(Math.abs(cumulative.successLatency!.min - expectedSuccess.minNonZeroValue)).toBeLessThanOrEqual(expectedSuccess.minNonZeroValue / 1000);
   });
 
   it('a partial last tick gets its real length, so its rate is not understated', () => {

@@ -91,6 +91,8 @@ export class ClosedDriver {
   }
 
   private next(r: IterationRunner, now: number): void {
+    // No iteration starts once the load's planned end has passed (the control timer may not have noticed yet).
+    if (!this.rt.draining && performance.now() - this.rt.startPerf >= this.durationMs) this.drain();
     if (this.rt.draining || !r.active || this.remaining <= 0) {
       r.active = false;
       this.checkDone();

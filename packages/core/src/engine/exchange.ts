@@ -96,16 +96,17 @@ export class Exchange {
     this.abortFn = null;
     const now = performance.now();
     this.completedAt = now;
+    const latencyUs = (now - this.originAt) * 1000;
     if (err !== null) {
       const kind = classifyError(err);
       if (kind === 'aborted') {
         this.discarded = true;
       } else {
+        // Failed requests are timed too: until the error, or until the timeout gave them up.
         this.errorKind = kind;
-        this.recorder.error(kind, this.bytesOut);
+        this.recorder.error(kind, latencyUs, this.sentAt > 0 ? (now - this.sentAt) * 1000 : -1, this.bytesIn, this.bytesOut);
       }
     } else {
-      const latencyUs = (now - this.originAt) * 1000;
       const serviceUs = this.sentAt > 0 ? (now - this.sentAt) * 1000 : latencyUs;
       this.recorder.response(this.status, latencyUs, serviceUs, this.bytesIn, this.bytesOut);
       this.onDone(this);

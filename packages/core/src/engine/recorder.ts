@@ -11,6 +11,8 @@ const ERROR_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.ma
   number
 >;
 
+const NO_COUNTS = new Float64Array(0);
+
 /** Stats of one request name within the current tick. */
 export class RequestRecorder {
   count = 0;
@@ -21,28 +23,48 @@ export class RequestRecorder {
   bytesOut = 0;
   private readonly statuses = new Uint32Array(600);
   private readonly errors = new Uint32Array(ERROR_KINDS.length);
+  /** Every request counted: responses of any status and transport errors (timeouts at the moment they were given up). */
   private readonly latency: Histogram = createHistogram();
+  /** Requests written to a connection, from the write. */
   private readonly serviceTime: Histogram = createHistogram();
+  /**
+   * The failed requests' latencies (status >= 400 or transport error): usually empty, so the
+   * snapshot stays lean; the main thread derives the successful-only distribution from it.
+   */
+  private readonly failedLatency: Histogram = createHistogram();
+  private failedTimed = 0;
 
   /** A response with an HTTP status. Times in µs. */
   response(status: number, latencyUs: number, serviceUs: number, bytesIn: number, bytesOut: number): void {
     this.count++;
     this.responses++;
-    if (status >= 400) this.failed++;
     this.statuses[status < 600 ? status : 599]++;
     this.bytesIn += bytesIn;
     this.bytesOut += bytesOut;
     recordMicros(this.latency, latencyUs);
     recordMicros(this.serviceTime, serviceUs);
+    if (status >= 400) {
+      this.failed++;
+      this.failedTimed++;
+      recordMicros(this.failedLatency, latencyUs);
+    }
   }
 
-  /** A request that ended without a status. Errors are counted, not timed. */
-  error(kind: ErrorKind, bytesOut: number): void {
+  /**
+   * A request that ended without a status, `latencyUs` after its origin (the moment it
+   * failed or was given up). `serviceUs` < 0: it was never written to a connection.
+   */
+  error(kind: ErrorKind, latencyUs: number, serviceUs: number, bytesIn: number, bytesOut: number): void {
     this.count++;
     this.errorCount++;
     this.failed++;
+    this.failedTimed++;
     this.errors[ERROR_INDEX[kind]]++;
+    this.bytesIn += bytesIn;
     this.bytesOut += bytesOut;
+    recordMicros(this.latency, latencyUs);
+    recordMicros(this.failedLatency, latencyUs);
+    if (serviceUs >= 0) recordMicros(this.serviceTime, serviceUs);
   }
 
   isEmpty(): boolean {
@@ -66,12 +88,15 @@ export class RequestRecorder {
       bytesOut: this.bytesOut,
       latency: toSparse(this.latency),
       serviceTime: toSparse(this.serviceTime),
+      failedLatency: this.failedTimed > 0 ? toSparse(this.failedLatency) : NO_COUNTS,
     };
     this.count = this.responses = this.errorCount = this.failed = this.bytesIn = this.bytesOut = 0;
     this.statuses.fill(0);
     this.errors.fill(0);
     this.latency.reset();
     this.serviceTime.reset();
+    if (this.failedTimed > 0) this.failedLatency.reset();
+    this.failedTimed = 0;
     return raw;
   }
 }

@@ -9,6 +9,7 @@ import type { Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
 import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
 import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
+import type { ThinkTime } from '../scenario/model.js';
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -32,8 +33,8 @@ export class IterationRunner implements Waiter {
   private failed = false;
   private stepDueAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** The timer is the pace after an iteration (not think time inside one). */
-  private pacing = false;
+  /** What the timer waits for: think time between steps, after the last step, or the pace after an iteration. */
+  private waiting: 'think' | 'trailing' | 'pace' | null = null;
 
   constructor(
     private readonly rt: WorkerRuntime,
@@ -56,22 +57,26 @@ export class IterationRunner implements Waiter {
     this.runStep(originAt);
   }
 
-  /** Stop waiting (think time or pace) at once; an iteration in think time ends incomplete. */
+  /**
+   * Stop waiting at once. Think time between steps: the iteration ends incomplete. Think
+   * time after the last step: the iteration is complete. Pace: the next one may start.
+   */
   cancel(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.finishIteration();
-    }
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting === 'trailing') this.completeIteration(performance.now());
+    else this.finishIteration();
   }
 
   /** Skip the pace after a finished iteration (the load is draining). */
   cancelPace(): void {
-    if (this.pacing) this.cancel();
+    if (this.waiting === 'pace') this.cancel();
   }
 
   private runStep(dueAt: number): void {
-    this.timer = null;
     if (this.rt.stopping) {
       this.endIncomplete();
       return;
@@ -92,10 +97,11 @@ export class IterationRunner implements Waiter {
 
   expire(reason: 'timeout' | 'stopped'): void {
     if (reason === 'timeout') {
+      // Given up waiting for a connection: a timeout, timed from when the request was due, never sent.
+      const now = performance.now();
       const p = this.flow.steps[this.stepIndex];
-      p.recorder.error('timeout', 0);
-      this.failed = true;
-      this.completeIteration(performance.now());
+      p.recorder.error('timeout', (now - this.since) * 1000, -1, 0, 0);
+      this.failSteps(p, now);
     } else {
       this.endIncomplete();
     }
@@ -130,9 +136,7 @@ export class IterationRunner implements Waiter {
     }
     const p = this.flow.steps[this.stepIndex];
     if (x.errorKind !== null) {
-      // A transport error ends the iteration (later steps would lack its captures).
-      this.failed = true;
-      this.completeIteration(performance.now());
+      this.failSteps(p, x.completedAt);
       return;
     }
     if (x.status >= 400) this.failed = true;
@@ -149,24 +153,57 @@ export class IterationRunner implements Waiter {
     }
     this.stepIndex++;
     if (this.stepIndex >= this.flow.steps.length) {
-      this.completeIteration(x.completedAt);
+      this.endSteps(x.completedAt, p.step.think);
       return;
     }
     const think = this.rt.program.thinkMs(p.step.think);
-    if (think > 0) this.timer = setTimeout(() => this.runStep(performance.now()), think);
-    else this.runStep(x.completedAt);
+    if (think > 0) {
+      // The next step is due `think` after this response. The open model times it from then
+      // (a late timer is generator delay the latency must show); the closed model from the send.
+      const due = x.completedAt + think;
+      this.wait('think', think, () => this.runStep(this.borrow ? due : performance.now()));
+    } else this.runStep(x.completedAt);
   }
 
+  /**
+   * The request of step `p` failed without a response: its checks fail (each counted by name)
+   * and the iteration ends (later steps would lack its captures).
+   */
+  private failSteps(p: PreparedStep, at: number): void {
+    this.failed = true;
+    const names = p.step.checkNames;
+    for (let i = 0; i < names.length; i++) this.rt.checks.record(names[i], false);
+    this.endSteps(at, p.step.think);
+  }
+
+  /** The iteration's requests are over; the think time of the step it ended on still applies. */
+  private endSteps(at: number, think: ThinkTime | undefined): void {
+    const ms = this.rt.stopping ? 0 : this.rt.program.thinkMs(think);
+    if (ms > 0) {
+      const due = at + ms;
+      this.wait('trailing', ms, () => this.completeIteration(this.borrow ? due : performance.now()));
+    } else this.completeIteration(at);
+  }
+
+  private wait(what: 'think' | 'trailing' | 'pace', ms: number, then: () => void): void {
+    this.waiting = what;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.waiting = null;
+      then();
+    }, ms);
+  }
+
+  /** The iteration is over (think time after its last step included): count it, then pace (closed model). */
   private completeIteration(now: number): void {
     this.endedAt = now;
     this.flow.recorder.iteration((now - this.iterationStart) * 1000, this.failed);
     const pace = this.rt.program.thinkMs(this.flow.pace);
     if (pace > 0 && !this.borrow && !this.rt.draining) {
-      this.pacing = true;
-      this.timer = setTimeout(() => {
+      this.wait('pace', pace, () => {
         this.endedAt = performance.now();
         this.finishIteration();
-      }, pace);
+      });
     } else {
       this.finishIteration();
     }
@@ -180,7 +217,7 @@ export class IterationRunner implements Waiter {
 
   private finishIteration(): void {
     this.timer = null;
-    this.pacing = false;
+    this.waiting = null;
     this.busy = false;
     this.onIterationEnd(this);
   }

@@ -1,12 +1,16 @@
 import type { RawFlowStats, RawRequestStats } from './snapshot.js';
-import { addSparse, createHistogram, encodeHistogram, summarizeHistogram, type Histogram } from './histogram.js';
+import { addSparse, createHistogram, encodeHistogram, histogramDifference, summarizeHistogram, type Histogram } from './histogram.js';
 import type { CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number | undefined>): void {
   for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
 }
 
-/** Mergeable stats of one request name: plain counters plus two lossless histograms. */
+/**
+ * Mergeable stats of one request name: plain counters plus lossless histograms of the
+ * latency (every request), the service time, and the failed requests' latency (created
+ * on the first failure), from which the successful-only distribution is derived.
+ */
 export class RequestAccumulator {
   count = 0;
   responses = 0;
@@ -18,20 +22,28 @@ export class RequestAccumulator {
   bytesOut = 0;
   readonly latency: Histogram = createHistogram();
   readonly serviceTime: Histogram = createHistogram();
+  failedLatency: Histogram | null = null;
 
   addRaw(raw: RawRequestStats): void {
     this.addCounters(raw);
     addSparse(this.latency, raw.latency);
     addSparse(this.serviceTime, raw.serviceTime);
+    if (raw.failedLatency.length > 0) addSparse((this.failedLatency ??= createHistogram()), raw.failedLatency);
   }
 
   add(other: RequestAccumulator): void {
     this.addCounters(other);
     this.latency.add(other.latency);
     this.serviceTime.add(other.serviceTime);
+    if (other.failedLatency !== null) (this.failedLatency ??= createHistogram()).add(other.failedLatency);
   }
 
-  private addCounters(o: Omit<RawRequestStats, 'latency' | 'serviceTime'>): void {
+  /** Latency of the successful requests only (status < 400): every request's minus the failed ones'. */
+  successHistogram(): Histogram {
+    return histogramDifference(this.latency, this.failedLatency);
+  }
+
+  private addCounters(o: Omit<RawRequestStats, 'latency' | 'serviceTime' | 'failedLatency'>): void {
     this.count += o.count;
     this.responses += o.responses;
     this.errorCount += o.errorCount;
@@ -57,18 +69,26 @@ export class RequestAccumulator {
     };
   }
 
-  toCumulative(durationMs: number): CumulativeRequestStats {
-    return {
+  /** Cumulative stats; `rps` divides by `loadDurationMs` (the load window). */
+  toCumulative(loadDurationMs: number): CumulativeRequestStats {
+    const success = this.successHistogram();
+    const out: CumulativeRequestStats = {
       ...this.toStats(),
+      successLatency: summarizeHistogram(success),
       latencyHistogram: encodeHistogram(this.latency),
       serviceTimeHistogram: encodeHistogram(this.serviceTime),
-      rps: durationMs > 0 ? this.count / (durationMs / 1000) : 0,
+      successLatencyHistogram: encodeHistogram(success),
+      rps: loadDurationMs > 0 ? this.count / (loadDurationMs / 1000) : 0,
     };
+    success.destroy();
+    return out;
   }
 
   destroy(): void {
     this.latency.destroy();
     this.serviceTime.destroy();
+    this.failedLatency?.destroy();
+    this.failedLatency = null;
   }
 }
 

@@ -171,6 +171,29 @@ export function addSparse(into: Histogram, sparse: SparseCounts): void {
   for (let k = 0; k + 1 < sparse.length; k += 2) into.recordValueWithCount(low[sparse[k]], sparse[k + 1]);
 }
 
+/**
+ * A new histogram with the counts of `a` minus those of `b` (same shape; `b` must be a
+ * subset of `a`, as the failed requests are of all requests). Min and max are those of
+ * what remains (hdr-histogram-js's own subtract keeps `a`'s).
+ */
+export function histogramDifference(a: Histogram, b: Histogram | null): Histogram {
+  const out = createHistogram();
+  if (b === null) {
+    out.add(a);
+    return out;
+  }
+  const ha = a as unknown as CountsArrayAccess;
+  const hb = b as unknown as CountsArrayAccess;
+  const { low } = tablesFor(ha);
+  for (let i = 0; i < ha.countsArrayLength; i++) {
+    const c = ha.getCountAtIndex(i);
+    if (c === 0) continue;
+    const d = c - hb.getCountAtIndex(i);
+    if (d > 0) out.recordValueWithCount(low[i], d);
+  }
+  return out;
+}
+
 /** Value at any percentile (0..100) of an encoded histogram, in µs. */
 export function percentileOfEncoded(encoded: string, percentile: number): number {
   const h = decodeHistogram(encoded);

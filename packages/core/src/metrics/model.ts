@@ -61,9 +61,14 @@ export interface RequestStats {
   errors: Partial<Record<ErrorKind, number>>;
   bytesIn: number;
   bytesOut: number;
-  /** Latency: in the open model from the scheduled start, else from the send. */
+  /**
+   * Latency of every request counted, failed ones included (a timeout at the moment it was
+   * given up, a transport error when it failed), as k6's http_req_duration and Locust do.
+   * In the open model from the time the request was due (scheduled start, or the end of the
+   * think time before it), else from the send.
+   */
   latency: LatencySummary;
-  /** Service time: from the moment the request was handed to the connection. */
+  /** Service time: from the moment the request was written to a connection (requests never written have none). */
   serviceTime: LatencySummary;
 }
 
@@ -113,10 +118,13 @@ export interface Interval {
 
 /** Cumulative stats of one request name: summary figures plus the lossless encoded histograms. */
 export interface CumulativeRequestStats extends RequestStats {
+  /** Latency of the successful requests only (status < 400); absent in files of older versions. */
+  successLatency?: LatencySummary;
   /** hdr-histogram-js compressed base64 of latency (µs). */
   latencyHistogram: string;
   serviceTimeHistogram: string;
-  /** Mean requests/s over the run. */
+  successLatencyHistogram?: string;
+  /** Mean requests/s over the load window (graceful drain excluded; see Summary.loadDurationMs). */
   rps: number;
 }
 

@@ -165,8 +165,10 @@ const REQUEST_STATS = {
 
 const CUMULATIVE_STATS: Shape = {
   ...REQUEST_STATS,
+  successLatency: opt(LATENCY),
   latencyHistogram: 'string',
   serviceTimeHistogram: 'string',
+  successLatencyHistogram: opt('string'),
   rps: 'number',
 };
 

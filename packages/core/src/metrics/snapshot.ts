@@ -10,6 +10,8 @@ import type { RequestStats } from './model.js';
 export type RawRequestStats = Omit<RequestStats, 'latency' | 'serviceTime'> & {
   latency: SparseCounts;
   serviceTime: SparseCounts;
+  /** Latencies of the failed requests only (status >= 400 or transport error); empty when none failed. */
+  failedLatency: SparseCounts;
 };
 
 export interface RawFlowStats {

@@ -63,6 +63,8 @@ export interface CompiledStep {
   timeoutMs: number;
   /** Think time after this step. */
   think?: ThinkTime;
+  /** Names of the step's checks, in order (a request that fails without a response fails them all). */
+  checkNames: readonly string[];
   render(ctx: IterationContext): RenderedRequest;
   evaluate(res: ResponseView, ctx: IterationContext): EvaluateResult;
 }
@@ -350,6 +352,7 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
     needsHeaders,
     isStatic,
     timeoutMs: st.timeoutMs ?? s.timeoutMs,
+    checkNames: checks.map((c) => c.name),
     render,
     evaluate,
   };

@@ -26,7 +26,10 @@ export interface RequestView {
   count: number;
   failed: number;
   rps: number;
+  /** Every request, failed ones included. */
   latency: LatencyView;
+  /** Successful requests only (status < 400). */
+  successLatency: LatencyView;
   serviceTime: LatencyView;
 }
 
@@ -66,11 +69,22 @@ export function latencyView(s: LatencySummary, encodedHistogram?: string): Laten
   };
 }
 
+/** A request name's (or the total's) stats, cumulative ones with their encoded histograms. */
+export type StatsOfRequests = RequestStats & {
+  latencyHistogram?: string;
+  serviceTimeHistogram?: string;
+  successLatency?: LatencySummary;
+  successLatencyHistogram?: string;
+  rps?: number;
+};
+
+const NO_LATENCY: LatencySummary = { count: 0, min: 0, mean: 0, stdev: 0, max: 0, percentiles: {} };
+
 export interface StatsInput {
   /** Time the stats cover, for rates. */
   elapsedMs: number;
-  total: RequestStats & { latencyHistogram?: string; serviceTimeHistogram?: string; rps?: number };
-  requests: Record<string, RequestStats & { latencyHistogram?: string; serviceTimeHistogram?: string; rps?: number }>;
+  total: StatsOfRequests;
+  requests: Record<string, StatsOfRequests>;
   flows: Record<string, FlowStats>;
   checks: CheckCounts;
   dropped: number;
@@ -82,6 +96,8 @@ function requestView(r: StatsInput['total'], elapsedMs: number): RequestView {
     failed: r.failed,
     rps: r.rps ?? (elapsedMs > 0 ? r.count / (elapsedMs / 1000) : 0),
     latency: latencyView(r.latency, r.latencyHistogram),
+    // Files of older versions have no successful-only distribution: no data, never a silent pass.
+    successLatency: latencyView(r.successLatency ?? NO_LATENCY, r.successLatencyHistogram),
     serviceTime: latencyView(r.serviceTime, r.serviceTimeHistogram),
   };
 }
@@ -174,7 +190,9 @@ export function thresholdActual(t: ParsedThreshold, scope: string, stats: Thresh
   if (!r) return null;
   if (isAgg) {
     const src = effectiveSource(t, kind);
-    return src === 'latency' ? aggregate(t, r.latency) : src === 'service_time' ? aggregate(t, r.serviceTime) : null;
+    if (src === 'latency') return aggregate(t, r.latency);
+    if (src === 'success') return aggregate(t, r.successLatency);
+    return src === 'service_time' ? aggregate(t, r.serviceTime) : null;
   }
   switch (t.metric) {
     case 'error_rate':

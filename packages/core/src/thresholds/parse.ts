@@ -13,8 +13,12 @@
  *              | "checks"         passed checks / all checks                (total only)
  *              | "dropped"        iterations not started, in-flight cap     (total only)
  *   aggregate := [ source "." ] ( "p(" number ")" | "avg" | "min" | "max" | "med" )
- *   source    := "latency"             (default for total and request scopes)
- *              | "service_time"        (total and request scopes)
+ *   source    := "latency"             every request, failed ones included: a timeout counts
+ *                                      until it was given up, a transport error until it
+ *                                      failed (default for total and request scopes)
+ *              | "success"             successful requests only (status < 400)
+ *                                      (total and request scopes)
+ *              | "service_time"        from the write to the connection (total and request scopes)
  *              | "iteration_duration"  (default for flow scopes)
  *   op        := "<" | "<=" | ">" | ">=" | "==" | "!="
  *   value     := number [ unit ]
@@ -23,7 +27,8 @@
  *              | "/s"                             rps; optional
  *
  * Examples: `p(95) < 200ms`, `p(99.9) <= 1s`, `avg<150`, `error_rate < 1%`,
- * `checks > 99.5%`, `rps >= 450`, `dropped == 0`, `service_time.p(99) < 50ms`.
+ * `checks > 99.5%`, `rps >= 450`, `dropped == 0`, `service_time.p(99) < 50ms`,
+ * `success.p(99) < 100ms`.
  *
  * Limits are converted to the metric's unit: ms for time, a ratio 0..1 for rates,
  * 1/s for rps, a plain number for counts.
@@ -31,7 +36,7 @@
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export type ThresholdMetric = 'p' | 'avg' | 'min' | 'max' | 'med' | 'error_rate' | 'failed_rate' | 'rps' | 'count' | 'checks' | 'dropped';
-export type LatencySource = 'latency' | 'service_time' | 'iteration_duration';
+export type LatencySource = 'latency' | 'success' | 'service_time' | 'iteration_duration';
 export type ThresholdUnit = 'ms' | 'ratio' | '1/s' | 'count';
 export type ScopeKind = 'total' | 'request' | 'flow';
 
@@ -62,7 +67,7 @@ export class ThresholdSyntaxError extends Error {
 
 const AGGREGATES = ['avg', 'min', 'max', 'med'] as const;
 const RATIOS = ['error_rate', 'failed_rate', 'checks'] as const;
-const SOURCES: readonly LatencySource[] = ['latency', 'service_time', 'iteration_duration'];
+const SOURCES: readonly LatencySource[] = ['latency', 'success', 'service_time', 'iteration_duration'];
 export const THRESHOLD_METRICS: readonly string[] = ['p(N)', ...AGGREGATES, 'error_rate', 'failed_rate', 'rps', 'count', 'checks', 'dropped'];
 const TIME_UNITS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000 };
 const OPS: readonly ThresholdOp[] = ['<=', '>=', '==', '!=', '<', '>'];
@@ -173,7 +178,7 @@ export function scopeKind(scope: string): ScopeKind {
 export function checkThresholdScope(t: ParsedThreshold, kind: ScopeKind): string | undefined {
   const isAgg = t.metric === 'p' || (AGGREGATES as readonly string[]).includes(t.metric);
   if (isAgg) {
-    if (kind === 'flow' && (t.source === 'latency' || t.source === 'service_time')) return `${t.source} is not measured per flow (use iteration_duration or a request scope)`;
+    if (kind === 'flow' && (t.source === 'latency' || t.source === 'success' || t.source === 'service_time')) return `${t.source} is not measured per flow (use iteration_duration or a request scope)`;
     if (kind !== 'flow' && t.source === 'iteration_duration') return 'iteration_duration needs a flow scope ("flow:<name>")';
     return undefined;
   }

@@ -4,9 +4,25 @@ import { bytes, duration, int, ms, pct, rate, table } from './format.js';
 
 const PCT_LABELS = PERCENTILES.map(String);
 
-function latencyRow(label: string, s: CumulativeRequestStats): string[] {
+/** A request name marked when some of its requests failed (their latency is in the figures). */
+function marked(label: string, s: CumulativeRequestStats, c: ChalkInstance): string {
+  return s.failed > 0 ? `${label} ${c.red('✗')}` : label;
+}
+
+function latencyRow(label: string, s: CumulativeRequestStats, c: ChalkInstance): string[] {
   const l = s.latency;
-  return [label, ms(l.min), ms(l.mean), ms(l.stdev), ...PCT_LABELS.map((p) => ms(l.percentiles[p] ?? 0)), ms(l.max)];
+  return [marked(label, s, c), ms(l.min), ms(l.mean), ms(l.stdev), ...PCT_LABELS.map((p) => ms(l.percentiles[p] ?? 0)), ms(l.max)];
+}
+
+/** Under the latency table: what the ✗ rows hold, and the successful requests' own figures. */
+function failedNote(s: CumulativeRequestStats, c: ChalkInstance): string[] {
+  if (s.failed === 0) return [];
+  const ok = s.successLatency;
+  const success =
+    ok === undefined ? '' : ok.count === 0 ? '; no request succeeded' : `; successful only: p50 ${ms(ok.percentiles['50'] ?? 0)}  p99 ${ms(ok.percentiles['99'] ?? 0)}  max ${ms(ok.max)} ms`;
+  return [
+    c.dim(`  ✗ includes ${int(s.failed)} failed requests (${pct(s.failed / Math.max(1, s.count), 1)}): a timeout counts until it was given up, an error until it failed${success}`),
+  ];
 }
 
 function histogramBars(s: CumulativeRequestStats, width = 40): string[] {
@@ -76,9 +92,10 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
   head('Latency (ms)');
   const names = Object.keys(s.requests).sort();
   const rows = [['', 'min', 'mean', 'stdev', ...PCT_LABELS.map((p) => `p${p}`), 'max']];
-  if (names.length > 1) for (const n of names) rows.push(latencyRow(n, s.requests[n]));
-  rows.push(latencyRow(names.length > 1 ? 'total' : names[0] ?? 'total', s.total));
+  if (names.length > 1) for (const n of names) rows.push(latencyRow(n, s.requests[n], c));
+  rows.push(latencyRow(names.length > 1 ? 'total' : names[0] ?? 'total', s.total, c));
   out.push(table(rows));
+  out.push(...failedNote(s.total, c));
   const svc = s.total.serviceTime;
   if (m.model.startsWith('open')) {
     out.push(c.dim(`  latency is measured from each request's scheduled time; service time (from send): p50 ${ms(svc.percentiles['50'] ?? 0)}  p99 ${ms(svc.percentiles['99'] ?? 0)}  max ${ms(svc.max)}`));
@@ -94,7 +111,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
     const r = [['name', 'count', 'req/s', 'errors', 'error %', 'p50', 'p95', 'p99', 'bytes in']];
     for (const n of names) {
       const x = s.requests[n];
-      r.push([n, int(x.count), rate(x.rps), int(x.failed), pct(x.count ? x.failed / x.count : 0), ms(x.latency.percentiles['50'] ?? 0), ms(x.latency.percentiles['95'] ?? 0), ms(x.latency.percentiles['99'] ?? 0), bytes(x.bytesIn)]);
+      r.push([marked(n, x, c), int(x.count), rate(x.rps), int(x.failed), pct(x.count ? x.failed / x.count : 0), ms(x.latency.percentiles['50'] ?? 0), ms(x.latency.percentiles['95'] ?? 0), ms(x.latency.percentiles['99'] ?? 0), bytes(x.bytesIn)]);
     }
     out.push(table(r));
   }

@@ -138,7 +138,7 @@ function runFacts(r: RunResult): string {
     ['end reason', END_REASONS[s.verdict.endReason] ?? s.verdict.endReason],
     ['requests', `${fmtInt(s.total.count)} (${fmtRatio(errorRate)} errors)`],
     ['req/s', `${fmtNum(s.rps.mean)} mean, ${fmtNum(s.rps.min)}–${fmtNum(s.rps.max)}`],
-    ['latency', `p95 ${fmtMsFromUs(s.total.latency.percentiles['95'])} ms, p99 ${fmtMsFromUs(s.total.latency.percentiles['99'])} ms`],
+    ['latency', `p95 ${fmtMsFromUs(s.total.latency.percentiles['95'])} ms, p99 ${fmtMsFromUs(s.total.latency.percentiles['99'])} ms${s.total.failed > 0 ? ' (failed requests included)' : ''}`],
     ['dropped / late', `${fmtInt(s.dropped)} / ${fmtInt(s.late)}`],
     ['loadctl', m.loadctlVersion],
   ];
@@ -164,14 +164,35 @@ export function renderHeader(runs: LabelledRun[], title: string): string {
 
 // ---------------------------------------------------------------- single-run tables
 
+/** Rows of request names with failed requests are marked: their latency includes the failures. */
+const st = (x: CumulativeRequestStats): string => (x.failed > 0 ? ' has-failed' : '');
+const failedClass = (x: CumulativeRequestStats): string => (x.failed > 0 ? ' class="has-failed"' : '');
+function failedMark(x: CumulativeRequestStats): string {
+  if (x.failed === 0) return '';
+  const all = x.failed === x.count;
+  return ` <span class="failed-mark" title="latency includes the failed requests">✗ ${all ? 'all' : fmtInt(x.failed)} failed</span>`;
+}
+
+function failedNote(total: CumulativeRequestStats): string {
+  if (total.failed === 0) return '';
+  const ok = total.successLatency;
+  const success =
+    ok === undefined
+      ? ''
+      : ok.count === 0
+        ? ' No request succeeded.'
+        : ` Successful requests only: p50 ${fmtMsFromUs(ok.percentiles['50'])} ms, p99 ${fmtMsFromUs(ok.percentiles['99'])} ms, max ${fmtMsFromUs(ok.max)} ms.`;
+  return `<p class="note failed-note">✗ Latency includes ${fmtInt(total.failed)} failed requests: a timeout counts until it was given up, a transport error until it failed.${e(success)}</p>`;
+}
+
 function sortedEntries<T>(rec: Record<string, T>, weight: (v: T) => number): Array<[string, T]> {
   return Object.entries(rec ?? {}).sort((a, b) => weight(b[1]) - weight(a[1]) || a[0].localeCompare(b[0]));
 }
 
 function singleTables(r: RunResult): string {
   const s = r.summary;
-  const reqRows = sortedEntries(s.requests, (x) => x.count).map(([name, st]) => `<tr>${cell(e(name), 'name')}${values(st, REQUEST_COLUMNS)}</tr>`);
-  const reqFoot = [`<tr class="total">${cell('total', 'name')}${values(s.total, REQUEST_COLUMNS)}</tr>`];
+  const reqRows = sortedEntries(s.requests, (x) => x.count).map(([name, st]) => `<tr${failedClass(st)}>${cell(e(name) + failedMark(st), 'name')}${values(st, REQUEST_COLUMNS)}</tr>`);
+  const reqFoot = [`<tr class="total${st(s.total)}">${cell('total' + failedMark(s.total), 'name')}${values(s.total, REQUEST_COLUMNS)}</tr>`];
   const flowRows = sortedEntries(s.flows, (f) => f.iterations).map(([name, f]) => `<tr>${cell(e(name), 'name')}${values({ f, durationMs: s.durationMs }, FLOW_COLUMNS)}</tr>`);
   const checkRows = sortedEntries(s.checks, (c) => c.passes + c.fails).map(([name, c]) => {
     const n = c.passes + c.fails;
@@ -185,6 +206,7 @@ function singleTables(r: RunResult): string {
     .map(([kind, n]) => `<tr class="fail">${cell(e(kind), 'name')}${cell(fmtInt(n), 'num')}${cell(fmtRatio(ratio(n, s.total.count)), 'num')}</tr>`);
   return [
     table('requests', 'Requests', ['request', ...REQUEST_COLUMNS.map((c) => c.label)], reqRows, 'No requests.', reqFoot),
+    failedNote(s.total),
     table('flows', 'Flows', ['flow', ...FLOW_COLUMNS.map((c) => c.label)], flowRows, 'No flows.'),
     table('checks', 'Checks', ['check', 'passes', 'fails', 'pass rate'], checkRows, 'No checks.'),
     `<div class="pair">`,
