@@ -26,7 +26,7 @@ function snapshot(worker: number, tick: number, latencies: number[], final = fal
     requests: { 'GET /x': r.drain() },
     flows: { f: flow.drain() },
     checks: checks.drain(),
-    activeUsers: 3, scheduled: 0, started: 0, dropped: 0, late: 0, cpu: 0.5, eventLoopLagMs: 1,
+    activeUsers: 3, scheduled: 0, started: 0, dropped: 0, missed: 0, late: 0, loadEndedAt: 0, cpu: 0.5, eventLoopLagMs: 1,
   };
 }
 
@@ -37,7 +37,7 @@ describe('Aggregator', () => {
     const w0 = [values(1000), values(800), values(5)];
     const w1 = [values(900), values(1100)];
     const intervals: Interval[] = [];
-    const agg = new Aggregator(2, 1000, {}, (i) => intervals.push(i));
+    const agg = new Aggregator(2, 1000, { plannedDurationMs: 10_000 }, (i) => intervals.push(i));
     agg.start(1_000_000);
     // Out of order arrival across workers; tick 1 emitted only when both reported.
     agg.add(snapshot(0, 0, w0[0]));
@@ -97,6 +97,45 @@ describe('Aggregator', () => {
     // Min and max are those of the successful requests, within histogram precision (3 digits).
     expect(Math.abs(cumulative.successLatency!.max - expectedSuccess.maxValue)).toBeLessThanOrEqual(expectedSuccess.maxValue / 1000);
     expect(Math.abs(cumulative.successLatency!.min - expectedSuccess.minNonZeroValue)).toBeLessThanOrEqual(expectedSuccess.minNonZeroValue / 1000);
+  });
+
+  it('a last tick shorter than 20% of an interval is folded into the one before: rates divide by the real length', () => {
+    const intervals: Interval[] = [];
+    const agg = new Aggregator(1, 1000, { plannedDurationMs: 2000 }, (i) => intervals.push(i));
+    agg.start(0);
+    agg.add(snapshot(0, 0, [1000, 2000]));
+    expect(intervals).toHaveLength(1); // far from the planned end: emitted at once
+    const s1 = snapshot(0, 1, [1000, 2000, 3000, 4000]);
+    s1.at = 2000;
+    agg.add(s1);
+    expect(intervals).toHaveLength(1); // may be followed by a short tail: held back
+    const tail = snapshot(0, 2, [1000, 2000], true); // 2 requests in 12 ms
+    tail.at = 2012;
+    agg.add(tail);
+    agg.finish(2012);
+    expect(intervals.map((i) => [i.index, i.start, i.end, i.total.count])).toEqual([
+      [0, 0, 1000, 2],
+      [1, 1000, 2012, 6],
+    ]);
+    expect(intervals[1].rps).toBeCloseTo(6 / 1.012, 9);
+    expect(agg.timeline).toEqual(intervals);
+    expect(agg.totalAccumulator().count).toBe(8);
+  });
+
+  it('a last tick of 20% or more stays an interval of its own', () => {
+    const intervals: Interval[] = [];
+    const agg = new Aggregator(1, 1000, { plannedDurationMs: 1000 }, (i) => intervals.push(i));
+    agg.start(0);
+    agg.add(snapshot(0, 0, [1000, 2000]));
+    const tail = snapshot(0, 1, [1000, 2000], true);
+    tail.at = 1300;
+    agg.add(tail);
+    agg.finish(1300);
+    expect(intervals.map((i) => [i.index, i.end - i.start])).toEqual([
+      [0, 1000],
+      [1, 300],
+    ]);
+    expect(intervals[1].rps).toBeCloseTo(2 / 0.3, 9);
   });
 
   it('a partial last tick gets its real length, so its rate is not understated', () => {

@@ -3,7 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { reportersFor } from '../lib/reporters.js';
-import { countFlag, durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
+import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 
 export default class Quick extends BaseCommand {
@@ -65,6 +65,7 @@ from each request's scheduled time (free of coordinated omission).`;
         timeoutMs: flags.timeout,
         pipelining: flags.pipelining,
         workers: flags.workers,
+        loadCeiling: loadCeilingOf(flags),
         warmupMs: flags.warmup,
         preflight: flags.preflight,
         signal: interrupt.signal,

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { applyOverrides, loadScenario, redactScenario, run } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
+import { durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 import { reportersFor } from '../lib/reporters.js';
 
@@ -34,10 +34,11 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
     }
     const interrupt = interruptSignal();
     try {
-      const loaded = await loadScenario(args.scenario, { env });
+      const loadCeiling = loadCeilingOf(flags);
+      const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
-      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, reporters });
+      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, reporters, loadCeiling });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { validateScenarioFile } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
+import { countFlag, loadCeilingOf } from '../lib/flags.js';
 import { EXIT } from '../lib/outcome.js';
 
 export default class Validate extends BaseCommand {
@@ -11,6 +12,8 @@ export default class Validate extends BaseCommand {
   static override args = { scenario: Args.string({ required: true, description: 'scenario YAML file(s)' }) };
   static override flags = {
     env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
+    workers: countFlag({ description: 'worker threads the load will run on, for the load ceilings (default: CPU cores - 1)' }),
+    'load-ceiling': Flags.boolean({ description: 'check users, rates and connections against what one machine can hold', default: true, allowNo: true }),
   };
 
   async run(): Promise<void> {
@@ -22,7 +25,7 @@ export default class Validate extends BaseCommand {
     }
     let bad = 0;
     for (const file of argv as string[]) {
-      const r = validateScenarioFile(file, { env });
+      const r = validateScenarioFile(file, { env, workers: flags.workers, loadCeiling: loadCeilingOf(flags) });
       if (r.ok) {
         const s = r.scenario!;
         process.stdout.write(`✓ ${file}: ${s.name} → ${s.target}, ${s.flows.length} flow(s), ${s.load.model} model, ${s.thresholds.length} threshold(s)\n`);

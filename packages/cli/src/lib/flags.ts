@@ -28,9 +28,19 @@ export const positiveFlag = Flags.custom<number>({
   },
 });
 
+/** The load ceiling option from --[no-]load-ceiling. */
+export function loadCeilingOf(flags: { 'load-ceiling'?: boolean }): false | undefined {
+  return flags['load-ceiling'] === false ? false : undefined;
+}
+
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),
+  'load-ceiling': Flags.boolean({
+    description: 'refuse users, rates and connections beyond what one machine can hold (per worker: 20 000 users or connections, 100 000/s); --no-load-ceiling lifts it',
+    default: true,
+    allowNo: true,
+  }),
   warmup: durationFlag({ description: 'send unmeasured load this long first, so the run starts with a warm JIT (e.g. 2s)' }),
   json: Flags.boolean({ description: 'print the summary as JSON on stdout (live progress stays on stderr)' }),
   quiet: Flags.boolean({ char: 'q', description: 'no live progress line; summary only' }),

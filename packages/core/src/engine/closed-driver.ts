@@ -99,6 +99,7 @@ export class ClosedDriver {
       return;
     }
     this.remaining--;
+    if (this.remaining === 0) this.rt.endLoad(null); // count-bounded: the last iteration starts now
     r.startIteration(now);
   }
 
@@ -110,6 +111,7 @@ export class ClosedDriver {
   /** The load is over: no new iterations; running ones get GRACEFUL_STOP_MS to finish. */
   private drain(): void {
     if (this.rt.draining) return;
+    this.rt.endLoad(this.durationMs);
     this.rt.draining = true;
     this.clearControl();
     for (const r of this.runners) {
@@ -122,6 +124,7 @@ export class ClosedDriver {
 
   /** Stop now: no new steps; requests in flight finish (bounded by the timeout). */
   stop(): void {
+    this.rt.endLoad(null);
     this.rt.draining = true;
     this.rt.stopping = true;
     this.clearControl();

@@ -3,7 +3,9 @@
  * the target does (free of coordinated omission: latency counts from the
  * scheduled time). This worker takes arrivals k ≡ segment.index (mod count).
  * An arrival that finds the in-flight cap reached is dropped and counted; one
- * started more than LATE_MS after its time is counted late.
+ * started more than LATE_MS after its time is counted late. No arrival starts
+ * after the load's planned end: those the generator had not started by then are
+ * dropped and counted as missed (a generator shortfall).
  */
 import { shareOf } from '../plan/segment.js';
 import { ArrivalSchedule } from '../plan/stages.js';
@@ -59,10 +61,21 @@ export class OpenDriver {
     this.timer = null;
     if (this.rt.draining) return;
     const step = this.rt.segment.count;
-    const t = performance.now() - this.rt.startPerf;
     for (let n = 0; n < BATCH; n++) {
       const at = this.schedule.timeOf(this.k);
       if (at === Infinity || at >= this.schedule.durationMs) {
+        this.drain();
+        return;
+      }
+      // Read the clock per arrival: starting one may take long (a big render), and none may start after the end.
+      const t = performance.now() - this.rt.startPerf;
+      if (t >= this.schedule.durationMs) {
+        // The load is over: arrivals the generator did not start in time never will (a generator shortfall).
+        const missed = this.remainingArrivals();
+        this.rt.scheduled += missed;
+        this.rt.dropped += missed;
+        this.rt.missed += missed;
+        this.k += missed * step;
         this.drain();
         return;
       }
@@ -89,6 +102,12 @@ export class OpenDriver {
     this.timer = setTimeout(() => this.pump(), 0);
   }
 
+  /** This worker's arrivals from `k` on (k ≡ segment.index mod count, below the schedule's total). */
+  private remainingArrivals(): number {
+    const total = this.schedule.totalArrivals;
+    return this.k >= total ? 0 : Math.floor((total - 1 - this.k) / this.rt.segment.count) + 1;
+  }
+
   private onIterationEnd(r: IterationRunner): void {
     this.idle.push(r);
     if (this.rt.draining) this.checkDone();
@@ -97,6 +116,7 @@ export class OpenDriver {
   /** Every arrival has come: iterations still running get GRACEFUL_STOP_MS to finish. */
   private drain(): void {
     if (this.rt.draining) return;
+    this.rt.endLoad(this.schedule.durationMs);
     this.rt.draining = true;
     this.grace = setTimeout(() => this.stop(), GRACEFUL_STOP_MS);
     this.checkDone();
@@ -106,6 +126,7 @@ export class OpenDriver {
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.rt.endLoad(null);
     this.rt.draining = true;
     this.rt.stopping = true;
     this.rt.pool?.drainWaiters();

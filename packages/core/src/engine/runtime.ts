@@ -67,7 +67,11 @@ export class WorkerRuntime {
   scheduled = 0;
   started = 0;
   dropped = 0;
+  /** Of `dropped`: arrivals the generator had not started when the load ended (a generator shortfall). */
+  missed = 0;
   late = 0;
+  /** Epoch ms at which this worker stopped starting iterations (0: not yet). */
+  loadEndedAt = 0;
 
   private readonly recorders = new Map<string, RequestRecorder>();
   private readonly foreignPools = new Map<string, Pool>();
@@ -134,6 +138,17 @@ export class WorkerRuntime {
     return n;
   }
 
+  /**
+   * No more iterations start: the load is over. When it ended as planned, the load window
+   * reaches at least the planned end (the last arrival of an open model comes just before it).
+   */
+  endLoad(plannedEndMs: number | null): void {
+    if (this.loadEndedAt > 0) return;
+    const now = performance.now();
+    const end = plannedEndMs === null ? now : Math.max(now, this.startPerf + plannedEndMs);
+    this.loadEndedAt = performance.timeOrigin + end;
+  }
+
   /** Start the interval ticker and the timeout sweep. */
   startTimers(startEpoch: number): void {
     this.lag.enable();
@@ -183,11 +198,13 @@ export class WorkerRuntime {
       scheduled: this.scheduled,
       started: this.started,
       dropped: this.dropped,
+      missed: this.missed,
       late: this.late,
+      loadEndedAt: this.loadEndedAt,
       cpu: elu.utilization,
       eventLoopLagMs: lagMs,
     };
-    this.scheduled = this.started = this.dropped = this.late = 0;
+    this.scheduled = this.started = this.dropped = this.missed = this.late = 0;
     return snap;
   }
 

@@ -2,6 +2,12 @@
  * The main thread's Aggregator: merges the workers' snapshots tick by tick into
  * Intervals (emitted in order, once every live worker has reported the tick)
  * and keeps the cumulative stats per request name and flow, losslessly.
+ *
+ * Per-second figures divide by the interval's real length. A last interval shorter
+ * than FOLD_FRACTION of an interval (the run ended just after a tick) is folded into
+ * the one before, so that 2 requests in 12 ms never show as 160 req/s: an interval
+ * that may be followed by such a tail (near the planned end, after a stop, or in a run
+ * whose end is not planned) is held back until the next one is known.
  */
 import type { WorkerSnapshot } from './snapshot.js';
 import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
@@ -16,17 +22,25 @@ interface TickState {
   scheduled: number;
   started: number;
   dropped: number;
+  missed: number;
   late: number;
   cpu: number;
   lag: number;
   /** Latest snapshot time: the end of a partial (last) tick. */
   at: number;
+  /** Ticks this state covers (2 when a short last tick was folded in). */
+  ticks: number;
 }
+
+/** A last interval shorter than this fraction of an interval is folded into the previous one. */
+export const FOLD_FRACTION = 0.2;
 
 export interface IntervalContext {
   /** Requested arrival rate over [startMs, endMs) since the run start (open model). */
   targetRate?(startMs: number, endMs: number): number;
   stageAt?(elapsedMs: number): string | undefined;
+  /** Planned length of the load (ms); undefined when the end is not planned (count-bounded runs). */
+  plannedDurationMs?: number;
 }
 
 export class Aggregator {
@@ -34,9 +48,12 @@ export class Aggregator {
   readonly flows = new AccumulatorMap(() => new FlowAccumulator());
   readonly checks: CheckCounts = {};
   dropped = 0;
+  missed = 0;
   late = 0;
   /** Epoch ms of the latest snapshot: when the workers last measured anything. */
   lastSnapshotAt = 0;
+  /** Epoch ms at which the last worker stopped starting iterations (0: not reported). */
+  loadEndedAt = 0;
   readonly timeline: Interval[] = [];
 
   private readonly pending = new Map<number, TickState>();
@@ -44,6 +61,10 @@ export class Aggregator {
   private readonly finishedAt = new Map<number, number>();
   private nextTick = 0;
   private startEpoch = 0;
+  /** A complete interval not emitted yet: a short last tick may still be folded into it. */
+  private held: { tick: number; s: TickState } | null = null;
+  /** The run was told to stop: its end can come at any time. */
+  private stopping = false;
 
   constructor(
     private readonly workers: number,
@@ -54,6 +75,11 @@ export class Aggregator {
 
   start(startEpoch: number): void {
     this.startEpoch = startEpoch;
+  }
+
+  /** The run is stopping (interrupt, abort): from now on every interval may be the last. */
+  stop(): void {
+    this.stopping = true;
   }
 
   private state(tick: number): TickState {
@@ -68,10 +94,12 @@ export class Aggregator {
         scheduled: 0,
         started: 0,
         dropped: 0,
+        missed: 0,
         late: 0,
         cpu: 0,
         lag: 0,
         at: 0,
+        ticks: 1,
       };
       this.pending.set(tick, s);
     }
@@ -88,11 +116,13 @@ export class Aggregator {
     s.scheduled += snap.scheduled;
     s.started += snap.started;
     s.dropped += snap.dropped;
+    s.missed += snap.missed;
     s.late += snap.late;
     s.cpu = Math.max(s.cpu, snap.cpu);
     s.lag = Math.max(s.lag, snap.eventLoopLagMs);
     s.at = Math.max(s.at, snap.at);
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
+    this.loadEndedAt = Math.max(this.loadEndedAt, snap.loadEndedAt);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
     this.emitReady(false, 0);
   }
@@ -125,22 +155,64 @@ export class Aggregator {
       }
       if (!force && !this.complete(this.nextTick, s)) return;
       this.pending.delete(this.nextTick);
-      this.emit(this.nextTick, s, endEpoch);
+      const last = force ? ![...this.pending.keys()].some((k) => k > this.nextTick) : this.isLast(this.nextTick);
+      this.ready(this.nextTick, s, last, endEpoch);
       this.nextTick++;
     }
+  }
+
+  /** Every worker has sent its final snapshot, none for a later tick. */
+  private isLast(tick: number): boolean {
+    if (this.finishedAt.size < this.workers) return false;
+    for (const fin of this.finishedAt.values()) if (fin > tick) return false;
+    return true;
+  }
+
+  /** A complete tick: fold it into the held one if it is a short last tail, else emit what can be. */
+  private ready(tick: number, s: TickState, last: boolean, endEpoch: number): void {
+    const held = this.held;
+    this.held = null;
+    if (held !== null) {
+      const start = this.startEpoch + tick * this.intervalMs;
+      if (last && held.tick === tick - 1 && this.endOf(tick, s, endEpoch) - start < FOLD_FRACTION * this.intervalMs) {
+        mergeTick(held.s, s);
+        this.emit(held.tick, held.s, endEpoch);
+        return;
+      }
+      this.emit(held.tick, held.s, endEpoch);
+    }
+    if (!last && this.mayPrecedeTail(tick)) this.held = { tick, s };
+    else this.emit(tick, s, endEpoch);
+  }
+
+  /** Could the run end less than FOLD_FRACTION of an interval after this tick's end? */
+  private mayPrecedeTail(tick: number): boolean {
+    const planned = this.ctx.plannedDurationMs;
+    if (this.stopping || planned === undefined) return true;
+    // A run that completes ends no earlier than its planned end.
+    return (tick + 1) * this.intervalMs > planned - FOLD_FRACTION * this.intervalMs;
   }
 
   /** Emit whatever is pending (end of run), the last interval ending at `endEpoch`. */
   finish(endEpoch: number): void {
     this.emitReady(true, endEpoch);
+    const held = this.held;
+    this.held = null;
+    if (held !== null) this.emit(held.tick, held.s, endEpoch);
+  }
+
+  /** Epoch ms at which the state of `tick` ends: its nominal end, or earlier for the last (partial) one. */
+  private endOf(tick: number, s: TickState, endEpoch: number): number {
+    const start = this.startEpoch + tick * this.intervalMs;
+    let end = start + s.ticks * this.intervalMs;
+    if (s.at > 0 && s.at < end) end = s.at;
+    if (endEpoch > 0 && endEpoch < end) end = endEpoch;
+    return Math.max(start + 1, end);
   }
 
   private emit(tick: number, s: TickState, endEpoch: number): void {
     const start = this.startEpoch + tick * this.intervalMs;
-    let end = start + this.intervalMs;
-    if (s.at > 0 && s.at < end) end = s.at;
-    if (endEpoch > 0 && endEpoch < end) end = endEpoch;
-    end = Math.max(start + 1, end);
+    const end = this.endOf(tick, s, endEpoch);
     const seconds = (end - start) / 1000;
     const total = new RequestAccumulator();
     for (const [name, acc] of s.requests.byName) {
@@ -150,6 +222,7 @@ export class Aggregator {
     for (const [name, acc] of s.flows.byName) this.flows.get(name).add(acc);
     addCheckCounts(this.checks, s.checks);
     this.dropped += s.dropped;
+    this.missed += s.missed;
     this.late += s.late;
     const startMs = start - this.startEpoch;
     const endMs = end - this.startEpoch;
@@ -165,6 +238,7 @@ export class Aggregator {
       rps: total.count / seconds,
       activeUsers: s.activeUsers,
       dropped: s.dropped,
+      missed: s.missed,
       late: s.late,
       stage: this.ctx.stageAt?.(endMs - 1),
       generator: { cpu: s.cpu, eventLoopLagMs: s.lag },
@@ -186,4 +260,23 @@ export class Aggregator {
     for (const acc of this.requests.byName.values()) total.add(acc);
     return total;
   }
+}
+
+/** Add the state of the tick after `into` to it (folding a short last tick). */
+function mergeTick(into: TickState, from: TickState): void {
+  for (const [name, acc] of from.requests.byName) into.requests.get(name).add(acc);
+  for (const [name, acc] of from.flows.byName) into.flows.get(name).add(acc);
+  addCheckCounts(into.checks, from.checks);
+  into.activeUsers = from.activeUsers; // as at the end of the merged interval
+  into.scheduled += from.scheduled;
+  into.started += from.started;
+  into.dropped += from.dropped;
+  into.missed += from.missed;
+  into.late += from.late;
+  into.cpu = Math.max(into.cpu, from.cpu);
+  into.lag = Math.max(into.lag, from.lag);
+  into.at = Math.max(into.at, from.at);
+  into.ticks += from.ticks;
+  from.requests.destroy();
+  from.flows.destroy();
 }

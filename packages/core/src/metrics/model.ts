@@ -98,7 +98,10 @@ export interface Interval {
   /** Iterations completed per flow (scenario runs; quick has one flow). */
   flows: Record<string, FlowStats>;
   checks: CheckCounts;
-  /** Requests per second in this interval (total.count / interval seconds). */
+  /**
+   * Requests per second in this interval: total.count divided by the interval's real length
+   * (a last interval shorter than 20% of an interval is folded into the one before).
+   */
   rps: number;
   /** Active virtual users (closed model) or in-flight iterations (open model) at the end. */
   activeUsers: number;
@@ -106,8 +109,10 @@ export interface Interval {
   targetRate?: number;
   /** Iterations started per second (open model). */
   achievedRate?: number;
-  /** Iterations not started because the in-flight cap was reached. */
+  /** Iterations not started: the in-flight cap was reached, or the load ended before the generator could start them. */
   dropped: number;
+  /** Of `dropped`: arrivals the generator had not started when the load ended (a generator shortfall); absent in older files. */
+  missed?: number;
   /** Iterations started late (> lateThresholdMs after their scheduled time). */
   late: number;
   /** Name of the load stage in force at the interval's end. */
@@ -180,14 +185,27 @@ export interface Verdict {
 export interface Summary {
   meta: RunMeta;
   endedAt: number;
+  /** The measured run, graceful drain included. */
   durationMs: number;
+  /**
+   * The load window: from the start until no more iterations started (the planned end, a
+   * stop, or the last counted iteration); the graceful drain after it is excluded. Rates
+   * (`rps`, per-request `rps`) divide by it. Absent in older files (use durationMs).
+   */
+  loadDurationMs?: number;
   total: CumulativeRequestStats;
   requests: Record<string, CumulativeRequestStats>;
   flows: Record<string, FlowStats>;
   checks: CheckCounts;
-  /** Requests/s: mean over the run, min and max of the full per-interval values. */
+  /**
+   * Requests/s: `mean` over the load window (requests of the iterations the load started,
+   * divided by loadDurationMs, graceful drain excluded); min, max and stdev of the
+   * full-length intervals' values.
+   */
   rps: { mean: number; min: number; max: number; stdev: number };
   dropped: number;
+  /** Of `dropped`: arrivals not started before the load's end because the generator fell behind. */
+  missed?: number;
   late: number;
   /** Open model: fraction by which started iterations fell short of the requested ones (0..1). */
   rateShortfall?: number;

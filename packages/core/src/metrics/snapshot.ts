@@ -37,7 +37,11 @@ export interface WorkerSnapshot {
   scheduled: number;
   started: number;
   dropped: number;
+  /** Of `dropped`: arrivals not started before the load's end (the generator fell behind). */
+  missed: number;
   late: number;
+  /** Epoch ms at which the worker stopped starting iterations (graceful drain excluded); 0 while the load runs. */
+  loadEndedAt: number;
   /** Event-loop utilisation of the worker thread in this tick (0..1). */
   cpu: number;
   eventLoopLagMs: number;

@@ -12,6 +12,8 @@ import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../p
 import { formatSegment, type Segment } from '../plan/segment.js';
 import { ReporterBus } from '../reporting/bus.js';
 import type { Reporter } from '../reporting/reporter.js';
+import { badInput } from '../errors.js';
+import { loadCeilingProblems, type LoadCeilingOption } from '../scenario/ceiling.js';
 import type { Scenario } from '../scenario/model.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { preflight } from './preflight.js';
@@ -49,6 +51,8 @@ export interface ExecuteOptions {
   judge?: ThresholdJudge;
   /** Human summary of the load model for the meta. */
   model?: string;
+  /** Per-worker load ceilings (scenario/ceiling.ts); `false` lifts them. Default: the documented ceilings. */
+  loadCeiling?: LoadCeilingOption;
 }
 
 function describeModel(s: Scenario): string {
@@ -65,6 +69,9 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const intervalMs = o.intervalMs ?? 1000;
   const shard = o.shard ?? { index: 0, count: 1 };
+  // Again here: overrides (--scale) and --workers change what the validated scenario asked of this machine.
+  const beyond = loadCeilingProblems(scenario.load, { workers, share: 1 / shard.count, ceiling: o.loadCeiling });
+  if (beyond.length > 0) throw badInput('E_LOAD_CEILING', beyond.map((p) => `${p.path}: ${p.problem}`).join('; '), beyond[0].expected);
   if (o.preflight !== false) await preflight(scenario.target);
 
   const load = scenario.load;
@@ -98,6 +105,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   const stop = (reason: 'interrupt' | 'abort', why: Verdict['endReason']): void => {
     if (state.endReason !== 'completed') return;
     state.endReason = why;
+    agg.stop();
     pool?.broadcast({ type: 'stop', reason });
   };
 
@@ -136,6 +144,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
     {
       targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) : undefined,
       stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
+      plannedDurationMs: meta.plannedDurationMs,
     },
     onInterval,
   );
@@ -190,7 +199,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   verdict.thresholds = o.judge ? o.judge.evaluate(summary) : [];
   for (const t of verdict.thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
   verdict.passed = verdict.thresholds.every((t) => t.passed) && endReason !== 'rate_shortfall_abort' && endReason !== 'error';
-  summary.warnings = [...timelineWarnings(agg.timeline, agg.dropped, agg.late), ...extraWarnings];
+  summary.warnings = [...timelineWarnings(agg.timeline, agg.dropped, agg.late, agg.missed), ...extraWarnings];
   const shortfall = rateShortfall(agg.timeline);
   if (shortfall !== null) summary.rateShortfall = shortfall;
 

@@ -7,6 +7,7 @@ import type { Summary } from '../metrics/model.js';
 import type { HttpMethod, Scenario } from '../scenario/model.js';
 import { escapeTemplateText } from '../scenario/template.js';
 import { REDACTED, SENSITIVE_HEADERS } from '../scenario/redact.js';
+import { ceilingProblem, type LoadCeilingKey } from '../scenario/ceiling.js';
 import { execute, type ExecuteOptions } from './execute.js';
 
 export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'model' | 'judge'> {
@@ -90,6 +91,21 @@ export function quickScenario(o: QuickOptions): Scenario {
   } else {
     const durationMs = o.durationMs ?? (o.requests !== undefined ? DAY_MS : 10_000);
     load = { model: 'closed', stages: [{ durationMs, users: connections }], iterations: o.requests };
+  }
+
+  // Beyond what this machine can hold: bad input, naming the flag, before any load.
+  const ceiling = { workers: o.workers, ceiling: o.loadCeiling };
+  const figures: Array<[LoadCeilingKey, number | undefined, string]> =
+    load.model === 'closed'
+      ? [['connections', connections, '-c']]
+      : [
+          ['rate', o.rate, '-r'],
+          ['connections', connections, '-c'],
+          ['maxInFlight', o.maxInFlight, '--max-in-flight'],
+        ];
+  for (const [key, value, flag] of figures) {
+    const p = value === undefined ? undefined : ceilingProblem(key, value, ceiling);
+    if (p) throw badInput('E_LOAD_CEILING', `${flag} ${value}: ${p.problem}`, p.expected);
   }
 
   return {

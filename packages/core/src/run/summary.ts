@@ -13,24 +13,29 @@ export interface SummaryInput {
 /** The cumulative Summary from the aggregator's state (callable mid-run for abort checks). */
 export function buildSummary(x: SummaryInput): Summary {
   const durationMs = Math.max(0, x.endEpoch - x.startEpoch);
+  // The load window ends when the last worker stopped starting iterations; the graceful drain is not in it.
+  const loadEnd = x.agg.loadEndedAt > 0 ? Math.min(x.endEpoch, Math.max(x.startEpoch, x.agg.loadEndedAt)) : x.endEpoch;
+  const loadDurationMs = Math.max(0, loadEnd - x.startEpoch);
   const total = x.agg.totalAccumulator();
   const timeline = x.agg.timeline;
-  // Per-second rate spread over full-length intervals (the last one is usually partial).
+  // Per-second rate spread over full-length intervals (a last one shorter than 20% is folded into the one before).
   const full = timeline.filter((i) => i.end - i.start >= x.meta.intervalMs * 0.999);
   const rates = (full.length > 0 ? full : timeline).map((i) => i.rps);
-  const mean = durationMs > 0 ? total.count / (durationMs / 1000) : 0;
+  const mean = loadDurationMs > 0 ? total.count / (loadDurationMs / 1000) : 0;
   const rmean = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
   const stdev = rates.length ? Math.sqrt(rates.reduce((a, b) => a + (b - rmean) ** 2, 0) / rates.length) : 0;
   const summary: Summary = {
     meta: x.meta,
     endedAt: Math.round(x.endEpoch),
     durationMs,
-    total: total.toCumulative(durationMs),
-    requests: x.agg.requests.map((a) => a.toCumulative(durationMs)),
+    loadDurationMs,
+    total: total.toCumulative(loadDurationMs),
+    requests: x.agg.requests.map((a) => a.toCumulative(loadDurationMs)),
     flows: x.agg.flows.map((a) => a.toStats()),
     checks: structuredClone(x.agg.checks),
     rps: { mean, min: rates.length ? Math.min(...rates) : 0, max: rates.length ? Math.max(...rates) : 0, stdev },
     dropped: x.agg.dropped,
+    missed: x.agg.missed,
     late: x.agg.late,
     verdict: x.verdict,
     warnings: x.warnings,

@@ -5,7 +5,7 @@ const LAG_MS = 50;
 const SHORTFALL = 0.05;
 
 /** Warnings about the measurement itself, derived from the timeline. */
-export function timelineWarnings(timeline: readonly Interval[], dropped: number, late: number): Warning[] {
+export function timelineWarnings(timeline: readonly Interval[], dropped: number, late: number, missed = 0): Warning[] {
   const out: Warning[] = [];
   const full = timeline.length;
   const saturated = timeline.filter((i) => i.generator.cpu >= CPU_SATURATED).length;
@@ -25,8 +25,15 @@ export function timelineWarnings(timeline: readonly Interval[], dropped: number,
       message: `worker event-loop lag above ${LAG_MS} ms in ${lagged.length} intervals (worst p99 ${worst.toFixed(0)} ms): latencies include generator delay`,
     });
   }
-  if (dropped > 0) {
-    out.push({ code: 'DROPPED_ITERATIONS', severity: 'warn', message: `${dropped} iterations dropped: the in-flight cap (maxInFlight) was reached` });
+  if (missed > 0) {
+    out.push({
+      code: 'GENERATOR_SHORTFALL',
+      severity: 'warn',
+      message: `${missed} arrivals were not started before the end of the load: the generator fell behind the requested rate (counted as dropped; add --workers or shards, or lower the rate)`,
+    });
+  }
+  if (dropped - missed > 0) {
+    out.push({ code: 'DROPPED_ITERATIONS', severity: 'warn', message: `${dropped - missed} iterations dropped: the in-flight cap (maxInFlight) was reached` });
   }
   if (late > 0) {
     out.push({ code: 'LATE_ITERATIONS', severity: 'info', message: `${late} iterations started more than 10 ms after their scheduled time` });

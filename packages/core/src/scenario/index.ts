@@ -1,6 +1,8 @@
 /** The scenario layer's public surface (re-exported by the package index). */
 export { loadScenario, parseScenario, validateScenarioFile, defineScenario } from './load.js';
-export type { ParseScenarioOptions, ScenarioInput, FlowInput, StepInput, CaptureInput, CheckInput, LoadInput, ThresholdInput } from './load.js';
+export { ceilingProblem, loadCeilingProblems, LOAD_CEILING_PER_WORKER } from './ceiling.js';
+export type { LoadCeiling, LoadCeilingKey, LoadCeilingOption, CeilingContext, CeilingProblem } from './ceiling.js';
+export type { LoadScenarioOptions, ParseScenarioOptions, ScenarioInput, FlowInput, StepInput, CaptureInput, CheckInput, LoadInput, ThresholdInput } from './load.js';
 export { ScenarioError, isScenarioError, formatIssue } from './errors.js';
 export type { ScenarioIssue, ScenarioErrorCode } from './errors.js';
 export { redactScenario, secretValues, redactText, REDACTED, SENSITIVE_HEADERS } from './redact.js';

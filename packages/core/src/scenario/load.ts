@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
+import type { CeilingContext, LoadCeilingOption } from './ceiling.js';
 import type { Env } from './env.js';
 import { makeIssue, ScenarioError, type ScenarioIssue } from './errors.js';
 import type { Scenario, TemplateValue } from './model.js';
@@ -18,6 +19,17 @@ export interface ParseScenarioOptions {
   env?: Env;
   /** Directory data files are resolved against; default the file's directory, else cwd. */
   baseDir?: string;
+  /** Worker threads the load will run on, for the load ceilings; default cores - 1. */
+  workers?: number;
+  /** Per-worker load ceilings (scenario/ceiling.ts); `false` lifts them. */
+  loadCeiling?: LoadCeilingOption;
+}
+
+/** Options of loadScenario / validateScenarioFile. */
+export type LoadScenarioOptions = Pick<ParseScenarioOptions, 'env' | 'workers' | 'loadCeiling'>;
+
+function ceilingOf(opts: Pick<ParseScenarioOptions, 'workers' | 'loadCeiling'>): CeilingContext {
+  return { workers: opts.workers, ceiling: opts.loadCeiling };
 }
 
 function defaultName(file: string | undefined): string | undefined {
@@ -32,6 +44,7 @@ export function parseScenario(text: string, opts: ParseScenarioOptions = {}): Sc
     env: opts.env ?? process.env,
     baseDir: opts.baseDir ?? (opts.file !== undefined ? dirname(resolve(opts.file)) : process.cwd()),
     defaultName: defaultName(opts.file),
+    ceiling: ceilingOf(opts),
   });
 }
 
@@ -42,18 +55,18 @@ function fileError(path: string, e: unknown): ScenarioError {
 }
 
 /** Read, parse and validate a scenario file, including its data files. Throws ScenarioError. */
-export async function loadScenario(path: string, opts: { env?: Env } = {}): Promise<Scenario> {
+export async function loadScenario(path: string, opts: LoadScenarioOptions = {}): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     throw fileError(path, e);
   }
-  return parseScenario(text, { file: path, env: opts.env, baseDir: dirname(resolve(path)) });
+  return parseScenario(text, { ...opts, file: path, baseDir: dirname(resolve(path)) });
 }
 
 /** Load without throwing: every issue found (empty when ok). */
-export function validateScenarioFile(path: string, opts: { env?: Env } = {}): { ok: boolean; issues: ScenarioIssue[]; scenario?: Scenario } {
+export function validateScenarioFile(path: string, opts: LoadScenarioOptions = {}): { ok: boolean; issues: ScenarioIssue[]; scenario?: Scenario } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -61,7 +74,7 @@ export function validateScenarioFile(path: string, opts: { env?: Env } = {}): { 
     return { ok: false, issues: fileError(path, e).issues };
   }
   try {
-    const scenario = parseScenario(text, { file: path, env: opts.env });
+    const scenario = parseScenario(text, { ...opts, file: path });
     return { ok: true, issues: [], scenario };
   } catch (e) {
     if (e instanceof ScenarioError) return { ok: false, issues: e.issues };
@@ -148,6 +161,6 @@ export interface ScenarioInput {
  * A scenario from a typed object in the YAML shape (for library users): same
  * validation and defaults as a file, messages without positions. Throws ScenarioError.
  */
-export function defineScenario(input: ScenarioInput, opts: { env?: Env; baseDir?: string } = {}): Scenario {
-  return normalizeScenario(input, { source: noSource(), env: opts.env ?? process.env, baseDir: opts.baseDir ?? process.cwd() });
+export function defineScenario(input: ScenarioInput, opts: { env?: Env; baseDir?: string } & LoadScenarioOptions = {}): Scenario {
+  return normalizeScenario(input, { source: noSource(), env: opts.env ?? process.env, baseDir: opts.baseDir ?? process.cwd(), ceiling: ceilingOf(opts) });
 }

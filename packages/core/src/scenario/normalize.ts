@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { checkThresholdScope, parseThreshold, scopeKind, ThresholdSyntaxError } from '../thresholds/parse.js';
+import { ceilingProblem, type CeilingContext, type LoadCeilingKey } from './ceiling.js';
 import { columnsOf, DataFileError, normalizeRows, readDataFile } from './data.js';
 import { formatDuration } from './duration.js';
 import { substituteEnv, EnvMissingError, type Env } from './env.js';
@@ -76,6 +77,8 @@ export interface NormalizeOptions {
   baseDir: string;
   /** Name used when the scenario has none (e.g. the file's base name). */
   defaultName?: string;
+  /** Load ceilings to check users, rates and connections against (scenario/ceiling.ts). */
+  ceiling?: CeilingContext;
 }
 
 /** Turn a raw scenario document into the normalised model. Throws ScenarioError with all issues. */
@@ -662,6 +665,13 @@ class Normalizer {
     return closed ? this.closedLoad(o, path) : this.openLoad(o, path);
   }
 
+  /** A load figure beyond what one machine can hold is an error at its position. */
+  private ceiling(key: LoadCeilingKey, value: number | undefined, path: readonly Seg[]): void {
+    if (value === undefined) return;
+    const p = ceilingProblem(key, value, this.o.ceiling);
+    if (p) this.r.issue('E_BAD_VALUE', path, p.problem, { expected: p.expected });
+  }
+
   private closedLoad(o: Obj, path: Seg[]): LoadModel | undefined {
     const r = this.r;
     const spawnRate = o.spawnRate === undefined ? undefined : r.number(o.spawnRate, [...path, 'spawnRate'], { min: 0, minExclusive: true, what: 'users per second > 0' });
@@ -688,6 +698,7 @@ class Normalizer {
           return (ok = false);
         }
         const users = r.number(so.users, [...p, 'users'], { integer: true, min: 0, what: 'an integer >= 0' });
+        this.ceiling('users', users, [...p, 'users']);
         const durationMs = r.duration(so.duration, [...p, 'duration'], { positive: true });
         const sr = so.spawnRate === undefined ? spawnRate : r.number(so.spawnRate, [...p, 'spawnRate'], { min: 0, minExclusive: true, what: 'users per second > 0' });
         const name = so.name === undefined ? undefined : r.string(so.name, [...p, 'name'], { scalars: true });
@@ -704,6 +715,7 @@ class Normalizer {
       }
     } else {
       const users = r.number(o.users, [...path, 'users'], { integer: true, min: 1, what: 'an integer >= 1' });
+      this.ceiling('users', users, [...path, 'users']);
       let durationMs: number | undefined;
       if (o.duration !== undefined) durationMs = r.duration(o.duration, [...path, 'duration'], { positive: true });
       else if (o.iterations !== undefined) durationMs = DEFAULT_ITERATIONS_MAX_DURATION_MS;
@@ -723,6 +735,7 @@ class Normalizer {
     const r = this.r;
     const rateOpts = { min: 0, what: 'iterations per second >= 0' };
     let startRate = o.startRate === undefined ? undefined : r.number(o.startRate, [...path, 'startRate'], rateOpts);
+    this.ceiling('rate', startRate, [...path, 'startRate']);
     const stages: OpenStage[] = [];
     let ok = true;
     // Each stage: `rate` = k6 target (ramp from the previous rate); `arrivalRate` [+ `rampTo`] = Artillery phase (starts at arrivalRate).
@@ -748,10 +761,13 @@ class Normalizer {
       let end: number | undefined;
       if (so.rate !== undefined) {
         end = r.number(so.rate, [...p, 'rate'], rateOpts);
+        this.ceiling('rate', end, [...p, 'rate']);
         if (first && startRate === undefined && end !== undefined && p.length === 1) startRate = end; // shorthand: constant rate
       } else {
         const from = r.number(so.arrivalRate, [...p, 'arrivalRate'], rateOpts);
         const to = so.rampTo === undefined ? from : r.number(so.rampTo, [...p, 'rampTo'], rateOpts);
+        this.ceiling('rate', from, [...p, 'arrivalRate']);
+        if (so.rampTo !== undefined) this.ceiling('rate', to, [...p, 'rampTo']);
         if (from === undefined || to === undefined) return false;
         const prev = stages.length ? stages[stages.length - 1].rate : startRate;
         if (prev === undefined) startRate = from;
@@ -790,6 +806,8 @@ class Normalizer {
     }
     const maxInFlight = o.maxInFlight === undefined ? defaultMaxInFlight(peak) : r.number(o.maxInFlight, [...path, 'maxInFlight'], { integer: true, min: 1, what: 'an integer >= 1' });
     const connections = o.connections === undefined ? (maxInFlight === undefined ? undefined : defaultConnections(maxInFlight)) : r.number(o.connections, [...path, 'connections'], { integer: true, min: 1, what: 'an integer >= 1' });
+    if (o.maxInFlight !== undefined) this.ceiling('maxInFlight', maxInFlight, [...path, 'maxInFlight']);
+    if (o.connections !== undefined) this.ceiling('connections', connections, [...path, 'connections']);
     if (maxInFlight === undefined || connections === undefined) return undefined;
     return { model: 'open', startRate, stages, maxInFlight, connections };
   }

@@ -124,7 +124,7 @@ export function buildThresholdStats(input: StatsInput): ThresholdStats {
 
 export function thresholdStatsFromSummary(summary: Summary): ThresholdStats {
   return buildThresholdStats({
-    elapsedMs: summary.durationMs,
+    elapsedMs: summary.loadDurationMs ?? summary.durationMs,
     total: summary.total,
     requests: summary.requests,
     flows: summary.flows,

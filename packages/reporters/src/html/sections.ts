@@ -193,7 +193,7 @@ function singleTables(r: RunResult): string {
   const s = r.summary;
   const reqRows = sortedEntries(s.requests, (x) => x.count).map(([name, st]) => `<tr${failedClass(st)}>${cell(e(name) + failedMark(st), 'name')}${values(st, REQUEST_COLUMNS)}</tr>`);
   const reqFoot = [`<tr class="total${st(s.total)}">${cell('total' + failedMark(s.total), 'name')}${values(s.total, REQUEST_COLUMNS)}</tr>`];
-  const flowRows = sortedEntries(s.flows, (f) => f.iterations).map(([name, f]) => `<tr>${cell(e(name), 'name')}${values({ f, durationMs: s.durationMs }, FLOW_COLUMNS)}</tr>`);
+  const flowRows = sortedEntries(s.flows, (f) => f.iterations).map(([name, f]) => `<tr>${cell(e(name), 'name')}${values({ f, durationMs: s.loadDurationMs ?? s.durationMs }, FLOW_COLUMNS)}</tr>`);
   const checkRows = sortedEntries(s.checks, (c) => c.passes + c.fails).map(([name, c]) => {
     const n = c.passes + c.fails;
     return `<tr class="${c.fails ? 'fail' : ''}">${cell(e(name), 'name')}${cell(fmtInt(c.passes), 'num')}${cell(fmtInt(c.fails), 'num')}${cell(fmtRatio(ratio(c.passes, n)), 'num')}</tr>`;

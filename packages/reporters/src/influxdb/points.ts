@@ -155,7 +155,8 @@ function flowPoint(flow: string, f: FlowStats, tags: Record<string, string>, ts:
 /** End-of-run points: one `loadctl_summary` per request name and for `total` (timestamp = endedAt). */
 export function summaryLines(summary: Summary, tags: Record<string, string>): string[] {
   const ts = summary.endedAt;
-  const seconds = summary.durationMs / 1000;
+  // Rates over the load window (graceful drain excluded), as in the summary.
+  const seconds = (summary.loadDurationMs ?? summary.durationMs) / 1000;
   const points: Point[] = [];
   for (const [name, s] of Object.entries(summary.requests)) {
     const p = point(MEASUREMENTS.summary, { ...tags, name }, ts);
