@@ -18,9 +18,9 @@ afterAll(async () => {
   await slow.close();
 });
 
-async function record(server: TestServer, name: string): Promise<string> {
+async function record(server: TestServer, name: string, path = '/x'): Promise<string> {
   const file = join(dir, `${name}.json`);
-  const r = await loadctl(['quick', `${server.url}/x`, '-n', '100', '-c', '2', '--workers', '1', '--quiet', '-o', file]);
+  const r = await loadctl(['quick', `${server.url}${path}`, '-n', '100', '-c', '2', '--workers', '1', '--quiet', '-o', file]);
   expect(r.code).toBe(0);
   return file;
 }
@@ -43,6 +43,19 @@ describe('loadctl compare and report (CLI)', () => {
     const rep = await loadctl(['report', base, current, '-o', html]);
     expect(rep.code).toBe(0);
     expect(readFileSync(html, 'utf8')).toMatch(/<html/);
+  });
+
+  it('two runs with no request name in common are refused (exit 2); a different target is warned about', async () => {
+    const x = await record(fast, 'fast-x');
+    const y = await record(fast, 'fast-y', '/y');
+    const r = await loadctl(['compare', x, y]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no request name in common \(base: "GET \/x"; current: "GET \/y"\)/);
+    expect(r.stdout).not.toMatch(/NO REGRESSION/);
+    const other = await record(slow, 'slow-x');
+    const w = await loadctl(['compare', x, other, '--max-latency-increase', '100000%', '--max-rps-drop', '100%']);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain(`warning: target differs: ${fast.url} vs ${slow.url}`);
   });
 
   it('a missing or invalid result file is bad input (exit 2)', async () => {

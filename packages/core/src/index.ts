@@ -24,4 +24,4 @@ export * from './scenario/index.js';
 export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePicker, stripe } from './plan/compile.js';
 export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './plan/compile.js';
 export * from './thresholds/index.js';
-export { compareResults, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
+export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';

@@ -16,12 +16,14 @@ function row(r: RequestComparison): string {
   const c = r.change;
   const f = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const mark = r.regressions.length > 0 ? '✗' : '✓';
-  return `  ${mark} ${r.name}: p50 ${r.current.p50.toFixed(2)} ms (${f(c.p50)})  p95 ${r.current.p95.toFixed(2)} ms (${f(c.p95)})  p99 ${r.current.p99.toFixed(2)} ms (${f(c.p99)})  rps ${r.current.rps.toFixed(1)} (${f(c.rps)})  errors ${(r.current.errorRate * 100).toFixed(2)}%`;
+  return `  ${mark} ${r.name}: p50 ${r.current.p50.toFixed(2)} ms (${f(c.p50)})  p95 ${r.current.p95.toFixed(2)} ms (${f(c.p95)})  p99 ${r.current.p99.toFixed(2)} ms (${f(c.p99)})  ok/s ${r.current.throughput.toFixed(1)} (${f(c.throughput)})  errors ${(r.current.errorRate * 100).toFixed(2)}%`;
 }
 
 export default class Compare extends BaseCommand {
   static override summary = "Compare a run against a baseline: exit 1 when it regressed (a CI gate)";
-  static override description = 'Reads two result files; per request name and in total compares p50/p95/p99 latency, requests/s and error rate against the tolerances.';
+  static override description = `Reads two result files; per request name and in total compares p50/p95/p99 latency, throughput (successful
+requests/s over the load window) and error rate against the tolerances. Two runs with no request name in common are
+refused (exit 2); a different scenario name, load model or target is warned about.`;
   static override examples = ['<%= config.bin %> compare yesterday/result.json today/result.json --max-latency-increase 15%'];
   static override args = {
     base: Args.string({ required: true, description: 'result.json of the baseline run' }),
@@ -29,7 +31,7 @@ export default class Compare extends BaseCommand {
   };
   static override flags = {
     'max-latency-increase': percentFlag({ description: 'allowed increase of p50/p95/p99 (default 10%)' }),
-    'max-rps-drop': percentFlag({ description: 'allowed drop of requests/s (default 10%)' }),
+    'max-rps-drop': percentFlag({ description: 'allowed drop of throughput, successful requests/s (default 10%)' }),
     'max-error-rate-increase': percentFlag({ description: 'allowed increase of the error rate, in points (default 1%)' }),
     json: Flags.boolean({ description: 'print the comparison as JSON' }),
     debug: Flags.boolean({ description: 'show stack traces for errors' }),
@@ -45,6 +47,7 @@ export default class Compare extends BaseCommand {
         maxErrorRateIncrease: flags['max-error-rate-increase'],
       });
       regressed = c.regressed;
+      for (const w of c.warnings) process.stderr.write(`warning: ${w}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
       else {
         const lines = [`${args.current} vs ${args.base}`, row(c.total), ...c.requests.map(row)];

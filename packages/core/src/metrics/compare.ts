@@ -1,15 +1,18 @@
 /**
  * Comparing two runs from their result files: is today's build slower than
- * yesterday's? Per request name (and the total): latency percentiles, RPS and
- * error rate, each with its relative change, and a regression verdict against
- * tolerances.
+ * yesterday's? Per request name (and the total): latency percentiles, throughput
+ * (successful requests per second) and error rate, each with its relative change,
+ * and a regression verdict against tolerances. Two runs with no request name in
+ * common are not comparable (bad input); differing scenario, load model or target
+ * are warned about.
  */
+import { badInput } from '../errors.js';
 import type { CumulativeRequestStats, RunResult } from './model.js';
 
 export interface CompareOptions {
   /** Allowed relative increase of p50/p95/p99 latency (0.10 = 10%). Default 0.10. */
   maxLatencyIncrease?: number;
-  /** Allowed relative drop of requests/s. Default 0.10. */
+  /** Allowed relative drop of throughput (successful requests/s). Default 0.10. */
   maxRpsDrop?: number;
   /** Allowed absolute increase of the error rate (0.01 = one percentage point). Default 0.01. */
   maxErrorRateIncrease?: number;
@@ -17,7 +20,10 @@ export interface CompareOptions {
 
 export interface RunFigures {
   count: number;
+  /** All requests per second (over the load window). */
   rps: number;
+  /** Successful requests per second (status < 400): what a regression in throughput is judged on. */
+  throughput: number;
   errorRate: number;
   /** Latency in ms. */
   p50: number;
@@ -30,7 +36,7 @@ export interface RequestComparison {
   base: RunFigures | null;
   current: RunFigures | null;
   /** Relative changes (current / base - 1); error rate as an absolute difference. */
-  change: { p50: number; p95: number; p99: number; rps: number; errorRate: number } | null;
+  change: { p50: number; p95: number; p99: number; rps: number; throughput: number; errorRate: number } | null;
   /** Human reasons this request regressed; empty when it did not. */
   regressions: string[];
 }
@@ -40,6 +46,8 @@ export interface Comparison {
   requests: RequestComparison[];
   regressed: boolean;
   options: Required<CompareOptions>;
+  /** Why the two runs may not be like for like (scenario name, load model or target differ). */
+  warnings: string[];
 }
 
 function figures(s: CumulativeRequestStats): RunFigures {
@@ -47,6 +55,8 @@ function figures(s: CumulativeRequestStats): RunFigures {
   return {
     count: s.count,
     rps: s.rps,
+    // rps divides all requests by the load window; the successful ones' share of it.
+    throughput: s.count > 0 ? (s.rps * (s.count - s.failed)) / s.count : 0,
     errorRate: s.count > 0 ? s.failed / s.count : 0,
     p50: (p['50'] ?? 0) / 1000,
     p95: (p['95'] ?? 0) / 1000,
@@ -66,29 +76,56 @@ function compareOne(name: string, a: CumulativeRequestStats | undefined, b: Cumu
     p95: rel(base.p95, current.p95),
     p99: rel(base.p99, current.p99),
     rps: rel(base.rps, current.rps),
+    throughput: rel(base.throughput, current.throughput),
     errorRate: current.errorRate - base.errorRate,
   };
   const regressions: string[] = [];
   for (const k of ['p50', 'p95', 'p99'] as const) {
     if (change[k] > o.maxLatencyIncrease) regressions.push(`${k} ${base[k].toFixed(2)} → ${current[k].toFixed(2)} ms (${pct(change[k])}, allowed +${(o.maxLatencyIncrease * 100).toFixed(0)}%)`);
   }
-  if (change.rps < -o.maxRpsDrop) regressions.push(`rps ${base.rps.toFixed(1)} → ${current.rps.toFixed(1)} (${pct(change.rps)}, allowed -${(o.maxRpsDrop * 100).toFixed(0)}%)`);
+  if (change.throughput < -o.maxRpsDrop) {
+    regressions.push(`throughput ${base.throughput.toFixed(1)} → ${current.throughput.toFixed(1)} successful req/s (${pct(change.throughput)}, allowed -${(o.maxRpsDrop * 100).toFixed(0)}%)`);
+  }
   if (change.errorRate > o.maxErrorRateIncrease) {
     regressions.push(`error rate ${(base.errorRate * 100).toFixed(2)}% → ${(current.errorRate * 100).toFixed(2)}% (allowed +${(o.maxErrorRateIncrease * 100).toFixed(1)} points)`);
   }
   return { name, base, current, change, regressions };
 }
 
-/** Compare `current` against `base`. Requests present in only one run are listed without a verdict. */
+/** Differences that make two runs not like for like (compare goes on, saying so). */
+export function comparabilityWarnings(base: RunResult, current: RunResult): string[] {
+  const out: string[] = [];
+  const a = base.summary.meta;
+  const b = current.summary.meta;
+  if (a.scenario !== b.scenario) out.push(`scenario differs: "${a.scenario}" vs "${b.scenario}"`);
+  if (a.model !== b.model) out.push(`load model differs: "${a.model}" vs "${b.model}"`);
+  if (a.target !== b.target) out.push(`target differs: ${a.target} vs ${b.target}`);
+  return out;
+}
+
+/**
+ * Compare `current` against `base`. Requests present in only one run are listed without a
+ * verdict; two runs without any request name in common are refused (E_NOT_COMPARABLE, exit 2).
+ */
 export function compareResults(base: RunResult, current: RunResult, options: CompareOptions = {}): Comparison {
   const o: Required<CompareOptions> = {
     maxLatencyIncrease: options.maxLatencyIncrease ?? 0.1,
     maxRpsDrop: options.maxRpsDrop ?? 0.1,
     maxErrorRateIncrease: options.maxErrorRateIncrease ?? 0.01,
   };
-  const names = [...new Set([...Object.keys(base.summary.requests), ...Object.keys(current.summary.requests)])].sort();
+  const baseNames = Object.keys(base.summary.requests);
+  const currentNames = Object.keys(current.summary.requests);
+  if (!baseNames.some((n) => n in current.summary.requests)) {
+    const list = (names: string[]): string => (names.length === 0 ? 'none' : names.slice(0, 5).map((n) => `"${n}"`).join(', ') + (names.length > 5 ? ', …' : ''));
+    throw badInput(
+      'E_NOT_COMPARABLE',
+      `the two runs have no request name in common (base: ${list(baseNames)}; current: ${list(currentNames)})`,
+      'compare runs of the same scenario or URL',
+    );
+  }
+  const names = [...new Set([...baseNames, ...currentNames])].sort();
   const requests = names.map((n) => compareOne(n, base.summary.requests[n], current.summary.requests[n], o));
   const total = compareOne('total', base.summary.total, current.summary.total, o);
   const regressed = total.regressions.length > 0 || requests.some((r) => r.regressions.length > 0);
-  return { total, requests, regressed, options: o };
+  return { total, requests, regressed, options: o, warnings: comparabilityWarnings(base, current) };
 }

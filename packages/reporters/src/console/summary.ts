@@ -83,6 +83,8 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
   out.push(`  target     ${m.target}`);
   out.push(`  load       ${m.model} · ${m.workers} worker${m.workers > 1 ? 's' : ''}${m.segment !== '0/1' ? ` · shard ${m.segment}` : ''}`);
   out.push(`  duration   ${duration(s.durationMs)}   requests ${int(s.total.count)}   ${c.bold(`${rate(s.rps.mean)} req/s`)} (per second: min ${rate(s.rps.min)}, max ${rate(s.rps.max)}, stdev ${rate(s.rps.stdev)})`);
+  const drainMs = s.loadDurationMs === undefined ? 0 : s.durationMs - s.loadDurationMs;
+  if (drainMs >= 1) out.push(c.dim(`             req/s over the load window (${duration(s.loadDurationMs!)}); the ${duration(drainMs)} graceful drain after it is excluded`));
   if (s.rateShortfall !== undefined) {
     const sh = s.rateShortfall;
     out.push(`  rate       ${sh > 0.05 ? c.red.bold(`achieved ${pct(1 - sh, 1)} of the requested rate (shortfall ${pct(sh, 1)})`) : `achieved ${pct(1 - sh, 1)} of the requested rate`}`);

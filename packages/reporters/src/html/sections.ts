@@ -137,7 +137,7 @@ function runFacts(r: RunResult): string {
     ['interval', fmtDuration(m.intervalMs)],
     ['end reason', END_REASONS[s.verdict.endReason] ?? s.verdict.endReason],
     ['requests', `${fmtInt(s.total.count)} (${fmtRatio(errorRate)} errors)`],
-    ['req/s', `${fmtNum(s.rps.mean)} mean, ${fmtNum(s.rps.min)}–${fmtNum(s.rps.max)}`],
+    ['req/s', `${fmtNum(s.rps.mean)} mean over the load window${s.loadDurationMs !== undefined && s.durationMs - s.loadDurationMs >= 1 ? ` (${fmtDuration(s.loadDurationMs)}; graceful drain excluded)` : ''}, ${fmtNum(s.rps.min)}–${fmtNum(s.rps.max)} per interval`],
     ['latency', `p95 ${fmtMsFromUs(s.total.latency.percentiles['95'])} ms, p99 ${fmtMsFromUs(s.total.latency.percentiles['99'])} ms${s.total.failed > 0 ? ' (failed requests included)' : ''}`],
     ['dropped / late', `${fmtInt(s.dropped)} / ${fmtInt(s.late)}`],
     ['loadctl', m.loadctlVersion],
