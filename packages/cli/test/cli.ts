@@ -9,8 +9,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real loadctl binary; optionally send SIGINT after `interruptAfterMs`. */
-export function loadctl(args: string[], opts: { interruptAfterMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+/** Send `signal` (default SIGINT) once, as soon as `when` holds for the output so far (never on a timer). */
+export interface SignalOn {
+  when: (out: { stdout: string; stderr: string }) => boolean;
+  signal?: NodeJS.Signals;
+}
+
+/** Run the real loadctl binary; optionally send signals when its output shows it got somewhere. */
+export function loadctl(args: string[], opts: { signals?: SignalOn[]; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
@@ -19,9 +25,22 @@ export function loadctl(args: string[], opts: { interruptAfterMs?: number; env?:
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    if (opts.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    const pending = [...(opts.signals ?? [])];
+    const poke = (): void => {
+      // In order: a signal fires only after the ones before it.
+      while (pending.length > 0 && pending[0].when({ stdout, stderr })) child.kill(pending.shift()!.signal ?? 'SIGINT');
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      poke();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      poke();
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The run is under way: a live progress line has been printed (needs no --quiet). */
+export const liveLine = ({ stderr }: { stderr: string }): boolean => /req\/s/.test(stderr);

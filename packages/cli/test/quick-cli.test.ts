@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadPort, failEvery, startServer, type TestServer } from '../../../test/support/servers.js';
-import { loadctl } from './cli.js';
+import { liveLine, loadctl } from './cli.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -58,9 +58,10 @@ describe('loadctl quick (CLI)', () => {
   });
 
   it('SIGINT stops the run, prints the partial summary and exits 130', async () => {
-    const r = await loadctl(['quick', `${server.url}/`, '-d', '60s', '-c', '2', '--workers', '1'], { interruptAfterMs: 1500 });
+    const r = await loadctl(['quick', `${server.url}/`, '-d', '60s', '-c', '2', '--workers', '1'], { signals: [{ when: liveLine }] });
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/requests [\d,]+/);
-    expect(r.stdout).toMatch(/interrupted/);
+    expect(r.stdout).toMatch(/FAILED \(interrupted\)/);
+    expect(r.stdout).not.toMatch(/PASSED/);
   });
 });

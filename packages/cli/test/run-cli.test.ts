@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadPort, json, startServer, type TestServer } from '../../../test/support/servers.js';
-import { loadctl } from './cli.js';
+import { liveLine, loadctl } from './cli.js';
 
 let server: TestServer;
 let dir: string;
@@ -114,14 +114,15 @@ thresholds:
     expect(r.stderr).toMatch(/cannot reach/);
   });
 
-  it('SIGINT stops the run, still writes result.json and exits 130', async () => {
+  it('SIGINT stops the run, still writes result.json with a failed verdict and exits 130', async () => {
     const file = scenario('long', `target: ${server.url}\nload: { users: 2, duration: 60s }\nsteps: [GET /slow]\n`);
     const out = join(dir, 'out-int');
-    const r = await loadctl(['run', file, '--out-dir', out, '--workers', '1', '--quiet'], { interruptAfterMs: 2000 });
+    const before = server.received;
+    const r = await loadctl(['run', file, '--out-dir', out, '--workers', '1'], { signals: [{ when: (o) => liveLine(o) && server.received > before }] });
     expect(r.code).toBe(130);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-    expect(result.summary.verdict.endReason).toBe('interrupted');
+    expect(result.summary.verdict).toMatchObject({ endReason: 'interrupted', passed: false, reasons: [{ code: 'INTERRUPTED' }] });
     expect(result.summary.total.count).toBeGreaterThan(0);
-    expect(result.summary.durationMs).toBeLessThan(20_000);
+    expect(r.stdout).toMatch(/FAILED \(interrupted\)/);
   });
 });

@@ -14,9 +14,11 @@ export {
   type Histogram,
 } from './metrics/histogram.js';
 export { LoadctlError } from './errors.js';
+export { writeFileAtomic } from './atomic-write.js';
 export { quick, quickScenario, quickConfig, type QuickOptions } from './run/quick.js';
 export { execute, type ExecuteOptions, type ThresholdJudge } from './run/execute.js';
 export { defaultWorkers } from './run/workers.js';
+export { decideVerdict, type VerdictInput } from './run/verdict.js';
 export { LOADCTL_VERSION } from './version.js';
 export { writeResult, readResult, validateResult, ResultFileError, RESULT_SCHEMA_VERSION } from './metrics/result-file.js';
 export { run, applyOverrides, thresholdJudge, type RunOptions } from './run/run.js';

@@ -16,3 +16,4 @@ export {
 } from './influxdb/index.js';
 export { PrometheusReporter, PrometheusReporterError, createPrometheusReporter, type PrometheusReporterOptions } from './prometheus/index.js';
 export { createReporters, reporterFromConfig, type OutputOptions } from './factory.js';
+export { checkOutputPaths, checkWritableDir, checkWritableFile } from './output-paths.js';

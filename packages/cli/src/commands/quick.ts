@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
 import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { reportersFor } from '../lib/reporters.js';
+import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 
@@ -69,9 +69,12 @@ from each request's scheduled time (free of coordinated omission).`;
         warmupMs: flags.warmup,
         preflight: flags.preflight,
         signal: interrupt.signal,
+        forceSignal: interrupt.force,
       };
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
-      const summary = await quick({ ...options, reporters: reportersFor(flags, quickConfig(options)) });
+      const reporters = reportersFor(flags, quickConfig(options));
+      await checkOutputs(flags, reporters);
+      const summary = await quick({ ...options, reporters });
       if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       printWrittenFiles(summary);
       this.exit(exitCodeOf(summary));

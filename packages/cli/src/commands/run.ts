@@ -3,7 +3,7 @@ import { applyOverrides, loadScenario, redactScenario, run } from '@loadctl/core
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
-import { reportersFor } from '../lib/reporters.js';
+import { checkOutputs, reportersFor } from '../lib/reporters.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a scenario file: weighted flows, open or closed load, thresholds';
@@ -38,7 +38,8 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
-      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, reporters, loadCeiling });
+      await checkOutputs(flags, reporters, 'results');
+      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, forceSignal: interrupt.force, reporters, loadCeiling });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));

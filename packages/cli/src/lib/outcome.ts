@@ -15,7 +15,23 @@ interface CodedError {
   issues?: Array<{ message: string }>;
 }
 
+const OUTPUT_FILES: Record<string, string> = { json: 'result file', junit: 'JUnit XML', html: 'HTML report' };
+
+/** Output files (result, JUnit, HTML) that could not be written at the end of the run, as messages. */
+export function failedOutputs(summary: Summary): string[] {
+  const out: string[] = [];
+  for (const [name, what] of Object.entries(OUTPUT_FILES)) {
+    const h = summary.reporters[name];
+    if (!h || h.errors === 0) continue;
+    const last = h.notes.find((n) => n.startsWith('last error: '))?.slice('last error: '.length);
+    out.push(`could not write the ${what}${last ? `: ${last}` : ''}`);
+  }
+  return out;
+}
+
+/** The exit code of a finished run: results that could not be written (3) come first. */
 export function exitCodeOf(summary: Summary): number {
+  if (failedOutputs(summary).length > 0) return EXIT.cannotProceed;
   switch (summary.verdict.endReason) {
     case 'interrupted':
       return EXIT.interrupted;
@@ -41,18 +57,31 @@ export function describeError(err: unknown, debug: boolean): { lines: string[]; 
   return { lines, exitCode: known };
 }
 
-/** An AbortSignal that fires on the first SIGINT/SIGTERM; a second SIGINT exits at once. */
-export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+/**
+ * Interrupts: the first SIGINT/SIGTERM stops the run (`signal`: in-flight requests dropped,
+ * reporters flushed, results written); a second one ends it at once (`force`: workers
+ * terminated, sinks not waited for, the result files still written); a third exits
+ * without results (temp files are removed on exit, never left behind).
+ */
+export function interruptSignal(): { signal: AbortSignal; force: AbortSignal; dispose(): void } {
   const ac = new AbortController();
+  const force = new AbortController();
+  let count = 0;
   const onSignal = (): void => {
-    if (ac.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\nstopping: finishing up and writing results (Ctrl-C again to quit at once)\n');
-    ac.abort();
+    count++;
+    if (count === 1) {
+      process.stderr.write('\nstopping: finishing up and writing results (Ctrl-C again to stop at once)\n');
+      ac.abort();
+    } else if (count === 2) {
+      process.stderr.write('\nstopping at once: writing what was measured (Ctrl-C again to quit without results)\n');
+      force.abort();
+    } else process.exit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     signal: ac.signal,
+    force: force.signal,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -60,9 +89,10 @@ export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-/** Tell where the result files went (the file reporters' notes), on stderr. */
+/** Tell where the result files went (the file reporters' notes), and which could not be written, on stderr. */
 export function printWrittenFiles(summary: Summary): void {
-  for (const name of ['json', 'junit', 'html']) {
-    for (const note of summary.reporters[name]?.notes ?? []) process.stderr.write(`${note}\n`);
+  for (const name of Object.keys(OUTPUT_FILES)) {
+    for (const note of summary.reporters[name]?.notes ?? []) if (!note.startsWith('last error: ')) process.stderr.write(`${note}\n`);
   }
+  for (const m of failedOutputs(summary)) process.stderr.write(`error: ${m}\n`);
 }

@@ -1,4 +1,5 @@
-import { createReporters } from '@loadctl/reporters';
+import { dirname, resolve } from 'node:path';
+import { checkOutputPaths, checkWritableDir, createReporters } from '@loadctl/reporters';
 import type { Reporter, ReporterConfig } from '@loadctl/core';
 
 export interface OutputFlags {
@@ -47,4 +48,21 @@ export function reportersFor(flags: OutputFlags, config: unknown, scenarioReport
     },
     configs,
   );
+}
+
+/**
+ * Before any load: every output path (--out-dir, -o, --junit, --html, and paths of the
+ * scenario's file reporters) must be writable; the error names the path and the flag (exit 2).
+ */
+export async function checkOutputs(flags: OutputFlags, reporters: readonly Reporter[], defaultOutDir?: string): Promise<void> {
+  const outDir = flags['out-dir'] ?? defaultOutDir;
+  if (outDir !== undefined) await checkWritableDir(outDir, flags['out-dir'] !== undefined ? '--out-dir' : 'output directory (default of --out-dir)');
+  const byPath = new Map<string, string>();
+  if (flags.out) byPath.set(resolve(flags.out), '-o/--out');
+  if (flags.junit) byPath.set(resolve(flags.junit), '--junit');
+  if (flags.html) byPath.set(resolve(flags.html), '--html');
+  await checkOutputPaths(reporters, (path, r) => {
+    const abs = resolve(path);
+    return byPath.get(abs) ?? (outDir !== undefined && dirname(abs) === resolve(outDir) ? '--out-dir' : `reporter "${r.name}" path`);
+  });
 }

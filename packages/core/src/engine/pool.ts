@@ -87,7 +87,11 @@ export class WorkerPool {
     }
   }
 
-  async destroy(): Promise<void> {
-    await this.piscina.destroy();
+  private destroyed: Promise<void> | null = null;
+
+  /** Terminate the worker threads (at once if they are still running: their unsent figures are lost). */
+  destroy(): Promise<void> {
+    this.destroyed ??= this.piscina.destroy();
+    return this.destroyed;
   }
 }

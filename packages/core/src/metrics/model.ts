@@ -174,11 +174,21 @@ export interface ThresholdResult {
   aborted?: boolean;
 }
 
+/** Why a run did not pass, e.g. { code: 'NO_SUCCESSFUL_REQUESTS', message: 'no request succeeded (40 sent: 40 connect_refused)' }. */
+export interface VerdictReason {
+  /** INTERRUPTED, THRESHOLD_ABORT, RATE_SHORTFALL_ABORT, ERROR, THRESHOLDS_FAILED, NO_REQUESTS or NO_SUCCESSFUL_REQUESTS. */
+  code: string;
+  message: string;
+}
+
 export interface Verdict {
+  /** The run completed, every threshold passed and at least one request succeeded. */
   passed: boolean;
   thresholds: ThresholdResult[];
   /** Why the run ended: completed, a threshold abort, interrupted (SIGINT) or error. */
   endReason: 'completed' | 'threshold_abort' | 'rate_shortfall_abort' | 'interrupted' | 'error';
+  /** Why it did not pass (empty when it passed); absent in files of older versions. */
+  reasons?: VerdictReason[];
 }
 
 /** The end-of-run summary handed to reporters and returned by `run`/`quick`. */

@@ -6,9 +6,8 @@
  * with a TypeError three modules later. Every failure is a `ResultFileError`
  * with `code: 'E_RESULT_FILE'`, the `path` and a `reason`.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { RunResult } from './model.js';
 
 /** The schema version this build writes and the newest one it can read. */
@@ -32,8 +31,6 @@ export class ResultFileError extends Error {
  * a half-written file. Parent directories are created.
  */
 export async function writeResult(path: string, result: RunResult): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let text: string;
   try {
     text = serialize(result);
@@ -41,11 +38,8 @@ export async function writeResult(path: string, result: RunResult): Promise<void
     throw new ResultFileError(path, `cannot serialise the result: ${(err as Error).message}`, { cause: err });
   }
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    await writeFileAtomic(path, text);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     throw new ResultFileError(path, `cannot write: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -237,6 +231,7 @@ const SUMMARY: Shape = {
       },
     },
     endReason: { oneOf: ['completed', 'threshold_abort', 'rate_shortfall_abort', 'interrupted', 'error'] },
+    reasons: opt({ arrayOf: { code: 'string', message: 'string' } }),
   },
   warnings: { arrayOf: { code: 'string', severity: { oneOf: ['info', 'warn', 'error'] }, message: 'string' } },
   reporters: { recordOf: { errors: 'number', dropped: 'number', notes: { arrayOf: 'string' } } },

@@ -14,16 +14,28 @@ export interface ReporterHealth {
 }
 
 const QUEUE_LIMIT = 1000;
+/** After hurry(): how long output reporters (local files) still get to finish. */
+const HURRIED_OUTPUT_MS = 5000;
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** `p`, or a rejection after `ms` or as soon as `cut` aborts. */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string, cut?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout;
+  let onCut: (() => void) | undefined;
   return Promise.race([
     p,
     new Promise<T>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
       timer.unref();
+      if (cut) {
+        onCut = () => reject(new Error(`${what} was cut short: the run was interrupted again`));
+        if (cut.aborted) onCut();
+        else cut.addEventListener('abort', onCut, { once: true });
+      }
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onCut) cut?.removeEventListener('abort', onCut);
+  });
 }
 
 class Lane {
@@ -39,9 +51,9 @@ class Lane {
     this.lastError = err instanceof Error ? err.message : String(err);
   }
 
-  async call(fn: () => void | Promise<void>, timeoutMs: number, what: string): Promise<void> {
+  async call(fn: () => void | Promise<void>, timeoutMs: number, what: string, cut?: AbortSignal): Promise<void> {
     try {
-      await withTimeout(Promise.resolve().then(fn), timeoutMs, `${this.reporter.name}.${what}`);
+      await withTimeout(Promise.resolve().then(fn), timeoutMs, `${this.reporter.name}.${what}`, cut);
     } catch (err) {
       this.fail(err);
     }
@@ -69,10 +81,10 @@ class Lane {
     this.draining = null;
   }
 
-  async flush(timeoutMs: number): Promise<void> {
+  async flush(timeoutMs: number, cut?: AbortSignal): Promise<void> {
     if (this.draining) {
       try {
-        await withTimeout(this.draining, timeoutMs, `${this.reporter.name} queue`);
+        await withTimeout(this.draining, timeoutMs, `${this.reporter.name} queue`, cut);
       } catch (err) {
         this.health.dropped += this.queue.length;
         this.queue.length = 0;
@@ -93,6 +105,7 @@ class Lane {
 
 export class ReporterBus {
   private readonly lanes: Lane[];
+  private readonly hurried = new AbortController();
 
   constructor(reporters: Reporter[], private readonly endTimeoutMs = 15_000) {
     this.lanes = reporters.map((r) => new Lane(r));
@@ -106,6 +119,15 @@ export class ReporterBus {
     for (const l of this.lanes) l.push(i);
   }
 
+  /**
+   * Finish now (a second interrupt): stop waiting for sinks (network) and their queues,
+   * counting them as failed; output reporters (local files) still get a few seconds, so
+   * the results are written.
+   */
+  hurry(): void {
+    this.hurried.abort();
+  }
+
   health(): Record<string, ReporterHealth> {
     const out: Record<string, ReporterHealth> = {};
     for (const l of this.lanes) out[l.reporter.name] = { ...l.health, notes: [...l.health.notes] };
@@ -117,13 +139,15 @@ export class ReporterBus {
    * `summary.reporters` is filled in place.
    */
   async end(summary: Summary): Promise<void> {
-    await Promise.all(this.lanes.map((l) => l.flush(this.endTimeoutMs)));
+    const cut = this.hurried.signal;
     const sinks = this.lanes.filter((l) => l.reporter.kind === 'sink');
     const outputs = this.lanes.filter((l) => l.reporter.kind !== 'sink');
-    await Promise.all(sinks.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), this.endTimeoutMs, 'end') : undefined)));
+    await Promise.all([...sinks.map((l) => l.flush(this.endTimeoutMs, cut)), ...outputs.map((l) => l.flush(this.endTimeoutMs))]);
+    await Promise.all(sinks.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), this.endTimeoutMs, 'end', cut) : undefined)));
     for (const l of sinks) l.collectNotes();
     summary.reporters = this.health();
-    await Promise.all(outputs.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), this.endTimeoutMs, 'end') : undefined)));
+    const outputMs = cut.aborted ? Math.min(this.endTimeoutMs, HURRIED_OUTPUT_MS) : this.endTimeoutMs;
+    await Promise.all(outputs.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), outputMs, 'end') : undefined)));
     for (const l of outputs) l.collectNotes();
     Object.assign(summary.reporters, this.health());
   }

@@ -18,6 +18,7 @@ import type { Scenario } from '../scenario/model.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { preflight } from './preflight.js';
 import { buildSummary } from './summary.js';
+import { decideVerdict } from './verdict.js';
 import { rateShortfall, timelineWarnings } from './warnings.js';
 import { defaultWorkers } from './workers.js';
 
@@ -42,6 +43,12 @@ export interface ExecuteOptions {
   reporters?: Reporter[];
   /** Aborting it stops the run like SIGINT: in-flight requests are dropped, results are kept. */
   signal?: AbortSignal;
+  /**
+   * Aborting it ends the run at once (a second Ctrl-C): worker threads are terminated (what
+   * they measured since their last snapshot is lost), sinks are not waited for; the result
+   * files are still written with what was measured.
+   */
+  forceSignal?: AbortSignal;
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
   shard?: Segment;
@@ -156,6 +163,15 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   const onSignal = (): void => stop('interrupt', 'interrupted');
   if (o.signal?.aborted) state.endReason = 'interrupted';
   o.signal?.addEventListener('abort', onSignal, { once: true });
+  let forced = false;
+  const onForce = (): void => {
+    forced = true;
+    if (state.endReason === 'completed') stop('interrupt', 'interrupted');
+    bus.hurry();
+    void pool?.destroy();
+  };
+  if (o.forceSignal?.aborted) onForce();
+  o.forceSignal?.addEventListener('abort', onForce, { once: true });
 
   let crash: unknown = null;
   if (state.endReason === 'completed') {
@@ -172,9 +188,10 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       },
       onSnapshot: (s) => agg.add(s),
       onWorkerLost: (w, err) => {
+        agg.workerLost(w);
+        if (forced) return; // terminated on purpose
         crash ??= err;
         extraWarnings.push({ code: 'WORKER_CRASHED', severity: 'error', message: `worker ${w} crashed: ${err instanceof Error ? err.message : String(err)}` });
-        agg.workerLost(w);
         stop('abort', 'error');
       },
     });
@@ -194,16 +211,16 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   agg.finish(endEpoch);
 
   const endReason = state.endReason;
-  const verdict: Verdict = { passed: true, thresholds: [], endReason };
-  const summary = buildSummary({ meta, agg, endEpoch, startEpoch, verdict, warnings: [] });
-  verdict.thresholds = o.judge ? o.judge.evaluate(summary) : [];
-  for (const t of verdict.thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
-  verdict.passed = verdict.thresholds.every((t) => t.passed) && endReason !== 'rate_shortfall_abort' && endReason !== 'error';
+  const summary = buildSummary({ meta, agg, endEpoch, startEpoch, verdict: { passed: false, thresholds: [], endReason }, warnings: [] });
+  const thresholds = o.judge ? o.judge.evaluate(summary) : [];
+  for (const t of thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
+  summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });
   summary.warnings = [...timelineWarnings(agg.timeline, agg.dropped, agg.late, agg.missed), ...extraWarnings];
   const shortfall = rateShortfall(agg.timeline);
   if (shortfall !== null) summary.rateShortfall = shortfall;
 
   await bus.end(summary);
+  o.forceSignal?.removeEventListener('abort', onForce);
   for (const [name, h] of Object.entries(summary.reporters)) {
     if (h.errors > 0 || h.dropped > 0) {
       summary.warnings.push({ code: 'REPORTER_FAILED', severity: 'warn', message: `reporter ${name}: ${h.errors} errors, ${h.dropped} intervals dropped` });

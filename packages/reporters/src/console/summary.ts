@@ -161,5 +161,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
   const reason = s.verdict.endReason;
   const verdict = s.verdict.passed ? c.green.bold('PASSED') : c.red.bold('FAILED');
   out.push(`${verdict}${reason !== 'completed' ? c.dim(` (${reason.replace(/_/g, ' ')})`) : ''}`);
+  // Why it did not pass, when that is not only the failed thresholds listed above.
+  for (const r of s.verdict.reasons ?? []) if (r.code !== 'THRESHOLDS_FAILED') out.push(c.red(`  ✗ ${r.message}`));
   return out.join('\n');
 }

@@ -4,10 +4,8 @@
  * for a base/current comparison.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import type { RunResult } from '@loadctl/core';
+import { writeFileAtomic, type RunResult } from '@loadctl/core';
 import { buildReportData, type ChartOptions, type ChartSpec, type RunKey } from './charts.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { escapeHtml as e, inlineSource, jsonForScript } from './escape.js';
@@ -136,7 +134,5 @@ function renderCharts(charts: ChartSpec[], factor: number, bucketMs: number, com
 
 /** Render and write the report, creating the directory if needed. */
 export async function writeHtmlReport(path: string, input: HtmlReportInput, options: HtmlReportOptions = {}): Promise<void> {
-  const html = renderHtmlReport(input, options);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, html, 'utf8');
+  await writeFileAtomic(path, renderHtmlReport(input, options));
 }

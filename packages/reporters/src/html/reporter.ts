@@ -2,9 +2,7 @@
  * HtmlReporter: collects the timeline during a run and writes the HTML report
  * at `end` (which the reporter bus calls on every way out of a run).
  */
-import type { Interval, Reporter, RunMeta, RunResult, Summary } from '@loadctl/core';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic, type Interval, type Reporter, type RunMeta, type RunResult, type Summary } from '@loadctl/core';
 import { HtmlReportError, renderHtmlReport, type HtmlReportOptions } from './report.js';
 
 export interface HtmlReporterOptions extends HtmlReportOptions {
@@ -40,8 +38,7 @@ export class HtmlReporter implements Reporter {
     const timeline = [...this.timeline].sort((a, b) => a.index - b.index);
     const result: RunResult = { schemaVersion: 1, summary, timeline, config: config ?? null };
     const html = renderHtmlReport(result, options);
-    await mkdir(dirname(this.path), { recursive: true });
-    await writeFile(this.path, html, 'utf8');
+    await writeFileAtomic(this.path, html);
     this.written = { bytes: Buffer.byteLength(html) };
   }
 

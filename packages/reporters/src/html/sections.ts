@@ -146,10 +146,17 @@ function runFacts(r: RunResult): string {
   return `<dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
 }
 
+function verdictReasons(s: Summary): string {
+  const reasons = (s.verdict.reasons ?? []).filter((r) => r.code !== 'THRESHOLDS_FAILED');
+  if (reasons.length === 0) return '';
+  return `<ul class="verdict-reasons">${reasons.map((r) => `<li data-code="${e(r.code)}">${e(r.message)}</li>`).join('')}</ul>`;
+}
+
 function runCard(run: LabelledRun, heading: string): string {
   const s = run.result.summary;
   return (
     `<div class="run-card" data-run="${e(run.label)}"><h2>${e(heading)} ${verdictBadge(s)}</h2>` +
+    verdictReasons(s) +
     `<p class="scenario">${e(s.meta.scenario)}</p>` +
     runFacts(run.result) +
     `<h3>Thresholds</h3>${thresholdRows(s.verdict.thresholds)}</div>`

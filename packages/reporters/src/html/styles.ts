@@ -32,6 +32,7 @@ td.text { white-space: pre-wrap; word-break: break-word; }
 td.empty { color: var(--muted); font-style: italic; }
 tr.total td, tr.total th { font-weight: 600; border-top: 2px solid #cbd5e1; }
 tr.fail td.mark, tr.sev-error td:first-child { color: var(--fail); }
+.verdict-reasons { color: var(--fail); margin: 0.2em 0 0.6em; }
 .failed-mark { color: var(--fail); font-size: 0.85em; white-space: nowrap; }
 tr.pass td.mark { color: var(--pass); }
 table.thresholds td.mark { font-weight: 700; width: 1.5em; }

@@ -1,6 +1,4 @@
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import type { Reporter, Summary } from '@loadctl/core';
+import { writeFileAtomic, type Reporter, type Summary } from '@loadctl/core';
 import { renderJUnit } from './render.js';
 
 /** Writes the JUnit XML of the summary to `path` at the end of the run (atomically). */
@@ -16,17 +14,7 @@ export class JUnitReporter implements Reporter {
   }
 
   async end(summary: Summary): Promise<void> {
-    const xml = renderJUnit(summary);
-    const dir = dirname(this.path);
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.tmp`);
-    await mkdir(dir, { recursive: true });
-    try {
-      await writeFile(tmp, xml, 'utf8');
-      await rename(tmp, this.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
+    await writeFileAtomic(this.path, renderJUnit(summary));
     this.written = true;
   }
 

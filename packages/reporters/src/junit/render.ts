@@ -19,6 +19,12 @@ export function renderJUnit(summary: Summary): string {
   const thresholdCases = summary.verdict.thresholds.map(thresholdCase);
   const early = endReasonCase(summary.verdict);
   if (early) thresholdCases.push(early);
+  // A run in which nothing succeeded fails even without thresholds.
+  for (const r of summary.verdict.reasons ?? []) {
+    if (r.code === 'NO_SUCCESSFUL_REQUESTS' || r.code === 'NO_REQUESTS') {
+      thresholdCases.push({ name: `run: ${r.message.replace(/ \(.*$/, '')}`, classname: 'loadctl.run', failure: { message: r.message, type: r.code, body: r.message } });
+    }
+  }
   const checkCases = Object.entries(summary.checks).map(([name, c]) => checkCase(name, c.passes, c.fails));
 
   const suites = [
