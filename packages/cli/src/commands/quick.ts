@@ -31,6 +31,8 @@ from each request's scheduled time (free of coordinated omission).`;
     timeout: durationFlag({ description: 'per-request timeout (default 10s)' }),
     pipelining: countFlag({ description: 'HTTP pipelining depth per connection (default 1)' }),
     preflight: Flags.boolean({ description: 'check the target accepts a connection before starting', default: true, allowNo: true }),
+    'secret-header': Flags.string({ description: 'a header whose value is secret, redacted in every output like Authorization (repeatable)', multiple: true }),
+    'secret-query': Flags.string({ description: 'a query parameter whose value is secret, redacted like api_key or token (repeatable)', multiple: true }),
     ...runFlags,
   };
 
@@ -64,6 +66,8 @@ from each request's scheduled time (free of coordinated omission).`;
         body,
         timeoutMs: flags.timeout,
         pipelining: flags.pipelining,
+        secretHeaders: flags['secret-header'],
+        secretQuery: flags['secret-query'],
         workers: flags.workers,
         loadCeiling: loadCeilingOf(flags),
         warmupMs: flags.warmup,

@@ -15,6 +15,7 @@ import type { Reporter } from '../reporting/reporter.js';
 import { badInput } from '../errors.js';
 import { loadCeilingProblems, type LoadCeilingOption } from '../scenario/ceiling.js';
 import type { Scenario } from '../scenario/model.js';
+import { redactUrlSecrets } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { preflight } from './preflight.js';
 import { buildSummary } from './summary.js';
@@ -87,7 +88,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   const meta: RunMeta = {
     runId: randomUUID(),
     scenario: scenario.name,
-    target: scenario.target,
+    target: redactUrlSecrets(scenario.target, scenario.secrets?.query),
     kind: o.kind,
     startedAt: Date.now(),
     workers,

@@ -6,7 +6,7 @@ import { badInput } from '../errors.js';
 import type { Summary } from '../metrics/model.js';
 import type { HttpMethod, Scenario } from '../scenario/model.js';
 import { escapeTemplateText } from '../scenario/template.js';
-import { REDACTED, SENSITIVE_HEADERS } from '../scenario/redact.js';
+import { REDACTED, redactUrlSecrets, secretHeaderNames } from '../scenario/redact.js';
 import { ceilingProblem, type LoadCeilingKey } from '../scenario/ceiling.js';
 import { execute, type ExecuteOptions } from './execute.js';
 
@@ -29,6 +29,10 @@ export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | '
   timeoutMs?: number;
   /** HTTP pipelining depth per connection. Default 1. */
   pipelining?: number;
+  /** More header names whose values are secret (beyond Authorization, Cookie, X-Api-Key, ...). */
+  secretHeaders?: string[];
+  /** More query parameter names whose values are secret (beyond api_key, token, sig, ...). */
+  secretQuery?: string[];
 }
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -117,10 +121,11 @@ export function quickScenario(o: QuickOptions): Scenario {
     variables: {},
     data: {},
     load,
-    flows: [{ name: 'quick', weight: 1, steps: [{ name: `${method} ${url.pathname}${url.search}`, method, path, query: {}, headers, body, captures: [], checks: [] }] }],
+    flows: [{ name: 'quick', weight: 1, steps: [{ name: redactUrlSecrets(`${method} ${url.pathname}${url.search}`, o.secretQuery), method, path, query: {}, headers, body, captures: [], checks: [] }] }],
     thresholds: [],
     reporters: [],
     tags: {},
+    secrets: { headers: (o.secretHeaders ?? []).map((h) => h.toLowerCase()), query: o.secretQuery ?? [] },
   };
 }
 
@@ -132,15 +137,9 @@ function describe(o: QuickOptions, s: Scenario): string {
 
 /** The quick options as stored in result files: credentials in headers and the URL redacted, the body by size only. */
 export function quickConfig(o: QuickOptions): unknown {
-  const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, SENSITIVE_HEADERS.includes(k.toLowerCase()) ? REDACTED : v]));
-  let url = o.url;
-  try {
-    const u = new URL(o.url);
-    if (u.password) u.password = REDACTED;
-    url = u.toString();
-  } catch {
-    // invalid URLs never reach a result file
-  }
+  const secret = secretHeaderNames(o.secretHeaders);
+  const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, secret.includes(k.toLowerCase()) ? REDACTED : v]));
+  const url = redactUrlSecrets(o.url, o.secretQuery);
   return {
     quick: {
       url,
@@ -153,6 +152,8 @@ export function quickConfig(o: QuickOptions): unknown {
       pipelining: o.pipelining,
       timeoutMs: o.timeoutMs,
       headers,
+      secretHeaders: o.secretHeaders,
+      secretQuery: o.secretQuery,
       bodyBytes: o.body === undefined ? 0 : Buffer.byteLength(o.body),
     },
   };

@@ -5,7 +5,7 @@ export type { LoadCeiling, LoadCeilingKey, LoadCeilingOption, CeilingContext, Ce
 export type { LoadScenarioOptions, ParseScenarioOptions, ScenarioInput, FlowInput, StepInput, CaptureInput, CheckInput, LoadInput, ThresholdInput } from './load.js';
 export { ScenarioError, isScenarioError, formatIssue } from './errors.js';
 export type { ScenarioIssue, ScenarioErrorCode } from './errors.js';
-export { redactScenario, secretValues, redactText, REDACTED, SENSITIVE_HEADERS } from './redact.js';
+export { redactScenario, secretValues, redactText, redactUrlSecrets, isSecretQueryParam, secretHeaderNames, REDACTED, SENSITIVE_HEADERS, SECRET_QUERY_PARAMS } from './redact.js';
 export { compileTemplate, parseTemplate, TemplateError, TEMPLATE_FUNCTION_NAMES } from './template.js';
 export type { TemplateContext, TemplateFn } from './template.js';
 export { parseDuration, parseDurationRange, formatDuration } from './duration.js';

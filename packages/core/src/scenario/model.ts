@@ -142,6 +142,11 @@ export interface Scenario {
   rateShortfall?: { maxShortfall: number; graceMs: number; abort: boolean };
   reporters: ReporterConfig[];
   tags: Record<string, string>;
+  /**
+   * More secrets than the built-in lists: header names whose values are redacted like
+   * Authorization, and query parameter names redacted like api_key (redact.ts).
+   */
+  secrets?: { headers: string[]; query: string[] };
   /** Source file, when loaded from YAML. */
   file?: string;
 }

@@ -29,6 +29,7 @@ import type {
   Variable,
 } from './model.js';
 import type { Seg, SourceMap } from './parse.js';
+import { redactUrlSecrets } from './redact.js';
 import { parseTemplate, TemplateError } from './template.js';
 import { isObj, Reader, type Obj, type RefScope } from './validate.js';
 
@@ -51,7 +52,8 @@ export function defaultConnections(maxInFlight: number): number {
 
 // ---------------------------------------------------------------- key sets
 
-export const TOP_KEYS = ['name', 'description', 'target', 'headers', 'timeout', 'pipelining', 'variables', 'data', 'load', 'rateShortfall', 'flows', 'scenarios', 'steps', 'thresholds', 'reporters', 'tags'] as const;
+export const TOP_KEYS = ['name', 'description', 'target', 'headers', 'timeout', 'pipelining', 'variables', 'data', 'load', 'rateShortfall', 'flows', 'scenarios', 'steps', 'thresholds', 'reporters', 'tags', 'secrets'] as const;
+const SECRETS_KEYS = ['headers', 'query'] as const;
 export const METHOD_KEYS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 export const STEP_KEYS = ['name', 'method', 'path', ...METHOD_KEYS, 'query', 'headers', 'json', 'form', 'body', 'contentType', 'capture', 'check', 'think', 'timeout'] as const;
 const FLOW_KEYS = ['name', 'weight', 'pace', 'steps'] as const;
@@ -114,6 +116,8 @@ export function defaultStepName(method: string, path: string): string {
 class Normalizer {
   private vars = new Set<string>();
   private data = new Map<string, Set<string>>();
+  /** Query parameter names to redact beyond the built-in ones (`secrets.query`). */
+  private secretQuery: string[] = [];
   constructor(
     readonly r: Reader,
     private readonly o: NormalizeOptions,
@@ -129,6 +133,8 @@ class Normalizer {
     const target = this.target(root);
     const timeoutMs = root.timeout === undefined ? DEFAULT_TIMEOUT_MS : r.duration(root.timeout, ['timeout'], { positive: true });
     const pipelining = root.pipelining === undefined ? DEFAULT_PIPELINING : r.number(root.pipelining, ['pipelining'], { integer: true, min: 1, what: 'an integer >= 1' });
+    const secrets = this.secrets(root.secrets);
+    this.secretQuery = secrets?.query ?? [];
     const variables = this.variables(root.variables);
     const data = this.dataSources(root.data);
     const flows = this.flows(root);
@@ -144,6 +150,7 @@ class Normalizer {
     const s: Scenario = { name, target, headers, timeoutMs, pipelining, variables, data, load, flows, thresholds, reporters, tags };
     if (description !== undefined) s.description = description;
     if (rateShortfall) s.rateShortfall = rateShortfall;
+    if (secrets) s.secrets = secrets;
     if (this.o.source.file !== undefined) s.file = this.o.source.file;
     return s;
   }
@@ -424,6 +431,8 @@ class Normalizer {
     let name: string | undefined;
     if (o.name !== undefined) name = r.string(o.name, [...path, 'name'], { nonEmpty: true, scalars: true });
     else if (method && urlPath !== undefined) name = defaultStepName(method, urlPath);
+    // The request name is the metric key every output shows: no credentials in it.
+    if (name !== undefined) name = redactUrlSecrets(name, this.secretQuery);
 
     const query: Record<string, string> = {};
     if (o.query !== undefined) {
@@ -941,6 +950,26 @@ class Normalizer {
     if (Array.isArray(v)) return v.map((x, i) => this.envDeep(x, [...path, i]));
     if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.envDeep(x, [...path, k])]));
     return v;
+  }
+
+  /** `secrets: { headers: [x-my-token], query: [session] }`: more names whose values are redacted. */
+  private secrets(v: unknown): Scenario['secrets'] {
+    if (v === undefined || v === null) return undefined;
+    const o = this.r.object(v, ['secrets'], SECRETS_KEYS, 'a mapping { headers: [names], query: [names] }');
+    if (!o) return undefined;
+    const names = (key: (typeof SECRETS_KEYS)[number]): string[] => {
+      if (o[key] === undefined) return [];
+      const list = this.r.list(o[key], ['secrets', key], 'a list of names', true) ?? [];
+      const out: string[] = [];
+      list.forEach((n, i) => {
+        const s = this.r.string(n, ['secrets', key, i], { nonEmpty: true, what: key === 'headers' ? 'a header name' : 'a query parameter name' });
+        if (s === undefined) return;
+        if (key === 'headers' && !HEADER_NAME.test(s)) this.r.issue('E_BAD_VALUE', ['secrets', key, i], `"${s}" is not a header name`, { expected: 'a header name like x-my-token' });
+        else out.push(key === 'headers' ? s.toLowerCase() : s);
+      });
+      return out;
+    };
+    return { headers: names('headers'), query: names('query') };
   }
 
   private tags(v: unknown): Record<string, string> {
