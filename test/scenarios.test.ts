@@ -134,7 +134,8 @@ describe('smoke scenarios against the example services', () => {
     expect(stats.hits).toBeGreaterThan(s.total.count / 2);
     const p50 = (name: string): number => s.requests[name]!.latency.percentiles['50']! / 1000;
     expect(p50('GET /restaurants/{cold}')).toBeGreaterThanOrEqual(50); // each one a miss: the upstream's 50 ms
-    expect(p50('GET /restaurants/{hot}')).toBeLessThan(25);
+    // Hits skip the upstream's 50 ms: whatever the machine adds, they are faster than the misses.
+    expect(p50('GET /restaurants/{hot}')).toBeLessThan(p50('GET /restaurants/{cold}'));
   });
 
   it('events: browsing finds the seed, and completed create-update-delete iterations leave nothing behind', async () => {

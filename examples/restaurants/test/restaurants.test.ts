@@ -70,10 +70,12 @@ describe('caching proxy', () => {
   });
 
   it('entries expire after the TTL', async () => {
-    const p = await proxy({ ttlMs: 200 });
+    // A TTL long enough that the request right after the miss is a hit even on a busy machine;
+    // the wait after it is a lower bound (timers never fire early).
+    const p = await proxy({ ttlMs: 1000 });
     expect((await http(`${p.url}/restaurants/Athena`)).headers.get('x-cache')).toBe('MISS');
     expect((await http(`${p.url}/restaurants/Athena`)).headers.get('x-cache')).toBe('HIT');
-    await sleep(260);
+    await sleep(1060);
     expect((await http(`${p.url}/stats`)).body.entries).toBe(0);
     expect((await http(`${p.url}/restaurants/Athena`)).headers.get('x-cache')).toBe('MISS');
     expect((await http(`${p.url}/restaurants/Athena`)).headers.get('x-cache')).toBe('HIT');
@@ -81,7 +83,7 @@ describe('caching proxy', () => {
   });
 
   it('concurrent misses for the same key share one upstream request', async () => {
-    const slow = await startUpstream({ delayMs: 300 }); // wide window: the 25 requests overlap
+    const slow = await startUpstream({ delayMs: 1000 }); // wide window: the 25 requests overlap even on a busy machine
     running.push(slow);
     const p = await proxy({ upstreamUrl: slow.url });
     const responses = await Promise.all(Array.from({ length: 25 }, () => http(`${p.url}/restaurants/${encodeURIComponent('Taj Mahal')}`)));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { quick, decodeHistogram } from '@loadctl/core';
+import { quick, decodeHistogram, type Reporter } from '@loadctl/core';
 import { collectIntervals } from '../../../test/support/reporters.js';
 import { deadPort, delayed, failEvery, silent, startServer, type TestServer } from '../../../test/support/servers.js';
 
@@ -55,11 +55,12 @@ describe('quick: counts add up', () => {
 
   it('times out requests to a server that never answers', async () => {
     server = await startServer(silent);
-    const t0 = Date.now();
     const s = await quick({ url: server.url, requests: 6, connections: 3, workers: 1, timeoutMs: 300 });
     expect(s.total.count).toBe(6);
     expect(s.total.errors).toEqual({ timeout: 6 });
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // Timed until they were given up: no earlier than the timeout.
+    expect(s.total.latency.count).toBe(6);
+    expect(s.total.latency.min).toBeGreaterThanOrEqual(300_000);
   });
 
   it('rejects bad options with a clear message', async () => {
@@ -78,36 +79,42 @@ describe('quick: measurement', () => {
     const s = await quick({ url: server.url, requests: 400, connections: 10, workers: 1 });
     const p = s.total.latency.percentiles;
     expect(s.total.count).toBe(400);
-    // Lower bounds are hard (a request cannot be faster than the server's delay);
-    // upper bounds leave room for a busy machine.
+    // Lower bounds are hard (a request cannot be faster than the server's delay); the only
+    // upper bound is relative: the median and p85 are fast requests, not the 120 ms ones,
+    // which holds unless the machine delays most requests by 100 ms.
     expect(p['50']).toBeGreaterThanOrEqual(20_000);
-    expect(p['50']).toBeLessThan(40_000);
+    expect(p['50']).toBeLessThan(120_000);
     expect(p['95']).toBeGreaterThanOrEqual(120_000);
     expect(s.total.latency.min).toBeGreaterThanOrEqual(19_000); // timers may fire up to 1 ms early
     expect(s.total.latency.max).toBeGreaterThanOrEqual(120_000);
-    // ~10% slow: p85 is still fast, p95 is slow.
     const h = decodeHistogram(s.total.latencyHistogram);
-    expect(h.getValueAtPercentile(85)).toBeLessThan(100_000);
+    expect(h.getValueAtPercentile(85)).toBeLessThan(120_000);
   });
 
   it('open model: sends exactly the scheduled arrivals and reports the target rate', async () => {
     server = await startServer(failEvery(1_000_000));
     const c = collectIntervals();
     const s = await quick({ url: server.url, rate: 200, durationMs: 2000, workers: 2, reporters: [c] });
-    expect(s.total.count).toBe(400);
-    expect(server.received).toBe(400);
-    expect(s.dropped).toBe(0);
-    const full = c.intervals.filter((i) => i.end - i.start >= 999);
+    // Every scheduled arrival is sent, or — when the generator fell behind past the end — missed
+    // and counted; none is sent twice or lost, and none is dropped at the in-flight cap.
+    expect(s.total.count + (s.missed ?? 0)).toBe(400);
+    expect(server.received).toBe(s.total.count);
+    expect(s.dropped).toBe(s.missed);
+    // Full intervals within the load ask for 200/s (a last one that runs past the end asks for less).
+    const full = c.intervals.filter((i) => i.end - i.start >= 999 && i.elapsedMs <= 2000);
     expect(full.length).toBeGreaterThan(0);
     for (const i of full) expect(i.targetRate).toBeCloseTo(200, 5);
   });
 
   it('open model: arrivals beyond the in-flight cap are dropped and counted', async () => {
     server = await startServer(silent);
-    const s = await quick({ url: server.url, rate: 100, durationMs: 1000, maxInFlight: 10, timeoutMs: 5000, workers: 1, connections: 10 });
-    // 100 arrivals: 10 start (and time out or are cut at the end), 90 are dropped.
-    expect(s.dropped).toBe(90);
-    expect(s.warnings.map((w) => w.code)).toContain('DROPPED_ITERATIONS');
+    const s = await quick({ url: server.url, rate: 100, durationMs: 1000, maxInFlight: 10, timeoutMs: 1000, workers: 1, connections: 10 });
+    // 100 arrivals: at most 10 start (and time out), the others are dropped at the cap
+    // (or, on a very late generator, missed at the end): all are accounted for.
+    expect(s.total.count).toBeLessThanOrEqual(10);
+    expect(s.total.errorCount).toBe(s.total.count); // every started one timed out
+    expect(s.dropped).toBe(100 - s.total.count);
+    if (s.dropped > (s.missed ?? 0)) expect(s.warnings.map((w) => w.code)).toContain('DROPPED_ITERATIONS');
   });
 
   it('pipelining sends several requests per connection and still counts exactly', async () => {
@@ -122,11 +129,10 @@ describe('quick: stopping', () => {
   it('an abort signal stops the run early and still returns the partial summary', async () => {
     server = await startServer(delayed(() => 5));
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 700);
-    const t0 = Date.now();
-    const s = await quick({ url: server.url, durationMs: 30_000, connections: 4, workers: 1, signal: ac.signal });
-    expect(Date.now() - t0).toBeLessThan(5000);
-    expect(s.verdict.endReason).toBe('interrupted');
+    // Abort once the run has measured something (not on a timer: a slow start would see nothing).
+    const abortOnData: Reporter = { name: 'abort', interval: (i) => void (i.total.count > 0 && ac.abort()) };
+    const s = await quick({ url: server.url, durationMs: 60_000, connections: 4, workers: 1, signal: ac.signal, reporters: [abortOnData] });
+    expect(s.verdict).toMatchObject({ endReason: 'interrupted', passed: false });
     expect(s.total.count).toBeGreaterThan(0);
     // Every answered request was counted; interrupted ones are not.
     expect(s.total.count).toBeLessThanOrEqual(server.received);

@@ -111,9 +111,7 @@ thresholds:
 `,
       { env: {}, file: 'abort.yml' },
     );
-    const t0 = Date.now();
     const r = await run(scenario, { workers: 1 });
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(r.summary.verdict.endReason).toBe('threshold_abort');
     expect(r.summary.verdict.passed).toBe(false);
     const [errorRate, p99] = r.summary.verdict.thresholds;
@@ -146,43 +144,57 @@ describe('run: closed model', () => {
   it('spawns users at the spawn rate and never runs more than the stage count', async () => {
     server = await startServer((_n, _req, res) => setTimeout(() => json(res, 200, {}), 20));
     const c = collectIntervals();
-    const scenario = parseScenario(`target: ${server.url}\nload: { users: 10, spawnRate: 5, duration: 4s }\nsteps: [GET /]\n`, { env: {} });
+    // 2 users/s up to 6: the ramp takes 3 s of the 5.
+    const scenario = parseScenario(`target: ${server.url}\nload: { users: 6, spawnRate: 2, duration: 5s }\nsteps: [GET /]\n`, { env: {} });
     const r = await run(scenario, { workers: 2, reporters: [c] });
-    expect(server.maxConcurrent).toBeLessThanOrEqual(10);
+    expect(server.maxConcurrent).toBeLessThanOrEqual(6);
     const users = c.intervals.map((i) => i.activeUsers);
-    expect(Math.max(...users)).toBeLessThanOrEqual(10);
-    // 5 users/s: about 5 after the first second, 10 after the second.
-    expect(users[0]).toBeGreaterThanOrEqual(4);
-    expect(users[0]).toBeLessThanOrEqual(6);
-    expect(users[2]).toBe(10);
+    expect(Math.max(...users)).toBe(6);
+    // Users are spawned over time, not all at once (the first snapshot would need a 2 s delay to see 6)...
+    expect(users[0]).toBeLessThan(6);
+    // ...and their number never goes down while the load runs.
+    const ramp = users.slice(0, users.indexOf(6) + 1);
+    expect(ramp).toEqual([...ramp].sort((a, b) => a - b));
     expect(r.summary.total.count).toBeGreaterThan(0);
   });
 });
 
 describe('run: coordinated omission', () => {
-  it('open-model latency shows a stalled server: ~20% of requests delayed up to 1 s', async () => {
-    // The server holds every response during 1 s out of every 5 s.
-    let t0 = 0;
-    server = await startServer((_n, _req, res) => {
-      if (t0 === 0) t0 = Date.now();
-      const phase = (Date.now() - t0) % 5000;
-      const wait = phase >= 2000 && phase < 3000 ? 3000 - phase : 0;
-      if (wait > 0) setTimeout(() => json(res, 200, {}), wait);
-      else json(res, 200, {});
+  it('open model: a 1 s stall shows in latency p99 though only 2 connections (100/s × 1 s = 100 would be needed) were blocked', async () => {
+    // The server holds every response from its 100th request on for STALL_MS, then answers all.
+    // With 2 connections, a tool timing from the send would see 2 slow requests out of 400;
+    // timed from when each request was due, the ~100 that were due during the stall show it.
+    const STALL_MS = 1000;
+    let held: Array<() => void> | null = null;
+    let stalled = false;
+    server = await startServer((n, _req, res) => {
+      const answer = (): void => json(res, 200, {});
+      if (n === 100 && !stalled) {
+        stalled = true;
+        held = [];
+        setTimeout(() => {
+          const h = held!;
+          held = null;
+          for (const f of h) f();
+        }, STALL_MS);
+      }
+      if (held) held.push(answer);
+      else answer();
     });
-    const scenario = parseScenario(`target: ${server.url}\nload: { rate: 200, duration: 20s, maxInFlight: 1000, connections: 400 }\nsteps: [GET /]\n`, { env: {} });
+    const scenario = parseScenario(`target: ${server.url}\nload: { rate: 100, duration: 4s, maxInFlight: 1000, connections: 2 }\nsteps: [GET /]\n`, { env: {} });
     const r = await run(scenario, { workers: 1 });
     const s = r.summary.total;
-    expect(s.count).toBe(4000);
-    const p90 = s.latency.percentiles['90'] / 1000;
+    expect(s.count).toBe(400);
+    expect(r.summary.dropped).toBe(0);
+    expect(server.maxConcurrent).toBeLessThanOrEqual(2);
     const p99 = s.latency.percentiles['99'] / 1000;
     const svc99 = s.serviceTime.percentiles['99'] / 1000;
-    // Analytically p90 ≈ 500 ms and p99 ≈ 950 ms; tolerances wide enough for a busy machine.
-    console.log(`stall: p50 ${(s.latency.percentiles['50'] / 1000).toFixed(1)} ms, p90 ${p90.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms; service time p99 ${svc99.toFixed(0)} ms`);
-    expect(p90).toBeGreaterThan(300);
-    expect(p90).toBeLessThan(750);
-    expect(p99).toBeGreaterThan(800);
-    expect(p99).toBeLessThan(1300);
-    expect(r.summary.dropped).toBe(0);
+    // Delays only add latency: these lower bounds hold on a busy machine. The request that met
+    // the stall waited all of it; ~1/4 of the requests were due during it, their latency spread
+    // over (0, 1 s], so the top 1% (4 requests) waited at least ~0.9 s.
+    expect(s.latency.max / 1000).toBeGreaterThanOrEqual(STALL_MS);
+    expect(p99).toBeGreaterThanOrEqual(0.8 * STALL_MS);
+    // Service time (from the write) saw only the 2 held requests: it stays small next to the latency.
+    expect(svc99).toBeLessThan(p99 / 2);
   }, 60_000);
 });

@@ -128,7 +128,8 @@ describe('HTML report in Chromium', () => {
     }
   });
 
-  it('opens a 3-hour soak (10 800 intervals) in under 2 s, under 5 MB, with the spike drawn', async () => {
+  // How fast the report opens is a timing claim (bench/, a quiet machine); here: size, points, the spike.
+  it('opens a 3-hour soak (10 800 intervals) under 5 MB, with the spike drawn', async () => {
     const { file, bytes } = await render('soak-3h', soakRun());
     const o = await openReport(browser, file);
     try {
@@ -136,7 +137,6 @@ describe('HTML report in Chromium', () => {
       const r = o.report!;
       console.log(`3-h soak report: ${(bytes / 1024 / 1024).toFixed(2)} MB, ready in ${r.readyMs.toFixed(0)} ms after navigation (charts drawn in ${r.renderMs.toFixed(0)} ms)`);
       expect(bytes).toBeLessThan(5 * 1024 * 1024);
-      expect(r.readyMs).toBeLessThan(2000);
       expect(await o.page.locator('.uplot canvas').count()).toBe(6);
       for (const c of r.charts.filter((c) => c.kind === 'time')) {
         expect(c.points).toBeLessThanOrEqual(1500);
@@ -162,7 +162,6 @@ describe('HTML report in Chromium', () => {
       expectClean(o);
       console.log(`20 000-interval report: ${(bytes / 1024 / 1024).toFixed(2)} MB, ready in ${o.report!.readyMs.toFixed(0)} ms`);
       expect(bytes).toBeLessThan(5 * 1024 * 1024);
-      expect(o.report!.readyMs).toBeLessThan(2000);
       const max = o.report!.charts.find((c) => c.id === 'latency')!.series.find((s) => s.label === 'max')!;
       expect(max.length).toBeLessThanOrEqual(1500);
       expect(Math.max(...max.values.map((v) => v ?? 0))).toBe(3000);

@@ -4,8 +4,9 @@
  * scheduled time). This worker takes arrivals k ≡ segment.index (mod count).
  * An arrival that finds the in-flight cap reached is dropped and counted; one
  * started more than LATE_MS after its time is counted late. No arrival starts
- * after the load's planned end: those the generator had not started by then are
- * dropped and counted as missed (a generator shortfall).
+ * after the load's planned end (give or take LATE_MS of timer jitter): those the
+ * generator had not started by then are dropped and counted as missed (a
+ * generator shortfall).
  */
 import { shareOf } from '../plan/segment.js';
 import { ArrivalSchedule } from '../plan/stages.js';
@@ -69,8 +70,9 @@ export class OpenDriver {
       }
       // Read the clock per arrival: starting one may take long (a big render), and none may start after the end.
       const t = performance.now() - this.rt.startPerf;
-      if (t >= this.schedule.durationMs) {
+      if (t >= this.schedule.durationMs + LATE_MS) {
         // The load is over: arrivals the generator did not start in time never will (a generator shortfall).
+        // LATE_MS of slack: a timer firing a millisecond late must not drop the last arrival.
         const missed = this.remainingArrivals();
         this.rt.scheduled += missed;
         this.rt.dropped += missed;
