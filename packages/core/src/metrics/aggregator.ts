@@ -113,14 +113,7 @@ export class Aggregator {
     for (const name in snap.flows) s.flows.get(name).addRaw(snap.flows[name]);
     addCheckCounts(s.checks, snap.checks);
     s.activeUsers += snap.activeUsers;
-    s.scheduled += snap.scheduled;
-    s.started += snap.started;
-    s.dropped += snap.dropped;
-    s.missed += snap.missed;
-    s.late += snap.late;
-    s.cpu = Math.max(s.cpu, snap.cpu);
-    s.lag = Math.max(s.lag, snap.eventLoopLagMs);
-    s.at = Math.max(s.at, snap.at);
+    addTickCounters(s, { ...snap, lag: snap.eventLoopLagMs });
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
     this.loadEndedAt = Math.max(this.loadEndedAt, snap.loadEndedAt);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
@@ -262,20 +255,27 @@ export class Aggregator {
   }
 }
 
+type TickCounters = Pick<TickState, 'scheduled' | 'started' | 'dropped' | 'missed' | 'late' | 'cpu' | 'lag' | 'at'>;
+
+/** Counters add up; CPU, lag and the snapshot time keep their maximum. */
+function addTickCounters(into: TickState, c: TickCounters): void {
+  into.scheduled += c.scheduled;
+  into.started += c.started;
+  into.dropped += c.dropped;
+  into.missed += c.missed;
+  into.late += c.late;
+  into.cpu = Math.max(into.cpu, c.cpu);
+  into.lag = Math.max(into.lag, c.lag);
+  into.at = Math.max(into.at, c.at);
+}
+
 /** Add the state of the tick after `into` to it (folding a short last tick). */
 function mergeTick(into: TickState, from: TickState): void {
   for (const [name, acc] of from.requests.byName) into.requests.get(name).add(acc);
   for (const [name, acc] of from.flows.byName) into.flows.get(name).add(acc);
   addCheckCounts(into.checks, from.checks);
   into.activeUsers = from.activeUsers; // as at the end of the merged interval
-  into.scheduled += from.scheduled;
-  into.started += from.started;
-  into.dropped += from.dropped;
-  into.missed += from.missed;
-  into.late += from.late;
-  into.cpu = Math.max(into.cpu, from.cpu);
-  into.lag = Math.max(into.lag, from.lag);
-  into.at = Math.max(into.at, from.at);
+  addTickCounters(into, from);
   into.ticks += from.ticks;
   from.requests.destroy();
   from.flows.destroy();
