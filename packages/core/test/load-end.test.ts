@@ -16,10 +16,10 @@ afterEach(async () => {
 describe('the load ends on time', () => {
   it('arrivals the generator did not start before the end are dropped as a shortfall, never started late', async () => {
     server = await startServer((_n, _req, res) => json(res, 200, {}));
-    // 10 arrivals over 10 ms, each rendering a 4 MB body: rendering the first takes the worker
-    // longer than the whole load, so the other arrivals are due when the load is already over.
+    // 10 arrivals over 10 ms, each rendering a 16 MB body: rendering the first takes the worker
+    // far longer than the load and its 250 ms grace, so the others are due when the load is over.
     const scenario = parseScenario(
-      `target: ${server.url}\nload: { rate: 1000, duration: 10ms }\nsteps:\n  - post: /\n    body: "\${randomString(4000000)}"\n`,
+      `target: ${server.url}\nload: { rate: 1000, duration: 10ms }\nsteps:\n  - post: /\n    body: "\${randomString(16000000)}"\n`,
       { env: {} },
     );
     const r = await run(scenario, { workers: 1 });

@@ -40,15 +40,17 @@ describe('interval rates', () => {
 
 describe('summary.rps over the load window', () => {
   it('a 100/s open run is 100/s: the graceful drain is not in the denominator', async () => {
-    const s = await server(delayed(() => 300));
+    const s = await server(delayed(() => 1000));
     const scenario = parseScenario(`target: ${s.url}\nload: { rate: 100, duration: 2s }\nsteps: [GET /]\n`, { env: {} });
     const r = await run(scenario, { workers: 1 });
     const m = r.summary;
-    expect(m.total.count).toBe(200);
-    // The last request is sent at ~1.99 s and answered 300 ms later: the drain is at least that long.
+    // Every arrival sent, or missed by a generator that fell far behind at the end.
+    expect(m.total.count + (m.missed ?? 0)).toBe(200);
+    // The last requests are sent at ~2 s and answered 1 s later: the drain is long
+    // (shorter only if the generator stalled for most of a second right at the end).
     expect(m.loadDurationMs).toBeGreaterThanOrEqual(2000);
     expect(m.durationMs - m.loadDurationMs!).toBeGreaterThanOrEqual(250);
-    expect(m.rps.mean).toBeCloseTo(200 / (m.loadDurationMs! / 1000), 9);
+    expect(m.rps.mean).toBeCloseTo(m.total.count / (m.loadDurationMs! / 1000), 9);
     expect(m.rps.mean).toBeLessThanOrEqual(100 + 1e-9);
     expect(m.total.rps).toBeCloseTo(m.rps.mean, 9);
     expect(m.requests['GET /'].rps).toBeCloseTo(m.rps.mean, 9);
