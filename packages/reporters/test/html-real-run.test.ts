@@ -45,7 +45,8 @@ describe('HTML report of a real run', () => {
       expect(rps.series.map((s) => s.label)).toEqual(['total', 'GET /a', 'GET /b']);
       await expect(o.page.locator('header .verdict').textContent()).resolves.toBe('✗ FAILED');
       const rows = await o.page.locator('table.thresholds tbody tr').allInnerTexts();
-      expect(rows[0]).toMatch(/^✗\s+total\s+error_rate < 1%\s+10(\.0+)?%/);
+      // Every 10th request fails: 10%, or just under when the generator missed an arrival at the end.
+      expect(rows[0]).toMatch(/^✗\s+total\s+error_rate < 1%\s+(9\.\d+|10(\.0+)?)%/);
       expect(rows[1]).toMatch(/^✓/);
       await o.page.screenshot({ path: join(ARTIFACTS_DIR, 'real-run.png'), fullPage: true });
     } finally {
