@@ -1,13 +1,14 @@
 /**
  * Open model: iterations start at the arrival times of the schedule, whatever
  * the target does (free of coordinated omission: latency counts from the
- * scheduled time). This worker takes arrivals k ≡ segment.index (mod count).
+ * scheduled time). This worker starts the arrivals its plan's units own, each at
+ * its time in the whole run's schedule.
  * An arrival that finds the in-flight cap reached is dropped and counted; one
  * started more than LATE_MS after its time is counted late.
  */
-import { shareOf } from '../plan/segment.js';
 import { ArrivalSchedule } from '../plan/stages.js';
-import type { OpenStage } from '../scenario/model.js';
+import { unitAt } from '../plan/stripe.js';
+import type { OpenLoadPlan } from '../plan/worker-plan.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
@@ -17,11 +18,7 @@ export const LATE_MS = 10;
 /** Arrivals handled per turn of the event loop before yielding to I/O. */
 const BATCH = 256;
 
-export interface OpenDriverOptions {
-  startRate: number;
-  stages: OpenStage[];
-  maxInFlight: number;
-  connections: number;
+export interface OpenDriverOptions extends Pick<OpenLoadPlan, 'startRate' | 'stages' | 'arrivals' | 'maxInFlight' | 'connections'> {
   connection: ConnectionOptions;
 }
 
@@ -30,16 +27,18 @@ export class OpenDriver {
   private readonly idle: Array<IterationRunner> = [];
   private readonly all: Array<IterationRunner> = [];
   private readonly cap: number;
-  private k: number;
+  /** Arrivals this worker owns, and how many of them have come (the next is its j-th). */
+  private readonly arrivals: number;
+  private j = 0;
   private timer: NodeJS.Timeout | null = null;
   private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
-    this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
-    this.k = rt.segment.index;
-    rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
+    this.cap = o.maxInFlight;
+    this.arrivals = o.arrivals;
+    rt.pool = new ConnectionPool(o.connection, o.connections);
     rt.activeUsers = () => this.all.length - this.idle.length;
   }
 
@@ -58,10 +57,9 @@ export class OpenDriver {
   private pump(): void {
     this.timer = null;
     if (this.rt.draining) return;
-    const step = this.rt.segment.count;
     const t = performance.now() - this.rt.startPerf;
     for (let n = 0; n < BATCH; n++) {
-      const at = this.schedule.timeOf(this.k);
+      const at = this.j < this.arrivals ? this.schedule.timeOf(unitAt(this.rt.units, this.j)) : Infinity;
       if (at === Infinity || at >= this.schedule.durationMs) {
         this.drain();
         return;
@@ -70,11 +68,11 @@ export class OpenDriver {
         this.timer = setTimeout(() => this.pump(), Math.max(1, at - t));
         return;
       }
-      this.k += step;
+      this.j++;
       this.rt.scheduled++;
       let r = this.idle.pop();
       if (r === undefined && this.all.length < this.cap) {
-        r = new IterationRunner(this.rt, this.all.length * step + this.rt.segment.index, true, (x) => this.onIterationEnd(x));
+        r = new IterationRunner(this.rt, unitAt(this.rt.units, this.all.length), true, (x) => this.onIterationEnd(x));
         this.all.push(r);
         this.rt.runners.push(r);
       }

@@ -4,8 +4,9 @@
  * options of a static request built once.
  */
 import { Pool, type Dispatcher } from 'undici';
-import type { CompiledScenario, CompiledStep } from '../plan/compile.js';
-import type { Scenario, Step, ThinkTime } from '../scenario/model.js';
+import type { CompiledStep } from '../plan/compile.js';
+import type { ThinkTime } from '../plan/program.js';
+import type { CompiledProgram } from '../plan/worker-program.js';
 import { FlowRecorder, type RequestRecorder } from './recorder.js';
 
 export interface PreparedStep {
@@ -42,15 +43,16 @@ export function requestBytes(hostHeaderBytes: number, method: string, path: stri
 }
 
 export interface PrepareContext {
-  scenario: Scenario;
   hostHeaderBytes: number;
+  /** Connections of each pool to a foreign origin (the plan's share for this worker). */
+  foreignConnections: number;
   /** The recorder of a request name (shared by steps of the same name). */
   recorderFor(name: string): RequestRecorder;
   /** Pools to origins other than the target, one per origin, created here on first use. */
   foreignPools: Map<string, Pool>;
 }
 
-function prepareStep(step: CompiledStep, source: Step, c: PrepareContext): PreparedStep {
+function prepareStep(step: CompiledStep, c: PrepareContext): PreparedStep {
   let staticOpts: Dispatcher.DispatchOptions | null = null;
   let staticBytesOut = 0;
   if (step.isStatic && step.staticRequest !== undefined) {
@@ -58,22 +60,21 @@ function prepareStep(step: CompiledStep, source: Step, c: PrepareContext): Prepa
     staticOpts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
     staticBytesOut = requestBytes(c.hostHeaderBytes, step.method, r.path, r.headers, r.body);
   }
-  const hasEvaluation = source.captures.length > 0 || source.checks.length > 0;
   let foreign: Pool | null = null;
-  if (step.origin !== new URL(c.scenario.target).origin) {
+  if (step.foreign) {
     foreign = c.foreignPools.get(step.origin) ?? null;
     if (foreign === null) {
       const t = step.timeoutMs;
-      foreign = new Pool(step.origin, { connections: 64, connectTimeout: Math.min(t, 10_000), headersTimeout: t, bodyTimeout: t });
+      foreign = new Pool(step.origin, { connections: c.foreignConnections, connectTimeout: Math.min(t, 10_000), headersTimeout: t, bodyTimeout: t });
       c.foreignPools.set(step.origin, foreign);
     }
   }
-  return { step, recorder: c.recorderFor(step.name), hasEvaluation, foreign, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
+  return { step, recorder: c.recorderFor(step.name), hasEvaluation: step.hasEvaluation, foreign, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
 }
 
-export function prepareFlows(program: CompiledScenario, c: PrepareContext): PreparedFlow[] {
-  return program.flows.map((f, i) => {
-    const steps = f.steps.map((step, j) => prepareStep(step, c.scenario.flows[i].steps[j], c));
+export function prepareFlows(program: CompiledProgram, c: PrepareContext): PreparedFlow[] {
+  return program.flows.map((f) => {
+    const steps = f.steps.map((step) => prepareStep(step, c));
     const stateless = f.dataSources.length === 0 && steps.every((p) => p.staticOpts !== null && !p.hasEvaluation);
     const flow: PreparedFlow = { name: f.name, recorder: new FlowRecorder(), steps, stateless };
     if (f.pace) flow.pace = f.pace;

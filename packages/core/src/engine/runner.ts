@@ -5,7 +5,8 @@
  * are pooled and each arrival borrows one.
  */
 import type { Client, Dispatcher } from 'undici';
-import type { CompiledScenario, CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
+import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
+import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool, Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
 import type { PreparedFlow, PreparedStep } from './prepared.js';
@@ -13,7 +14,7 @@ import type { CheckRecorder } from './recorder.js';
 
 /** What a runner needs of its worker's runtime (runtime.ts implements it). */
 export interface RunnerHost {
-  readonly program: Pick<CompiledScenario, 'nextFlow' | 'newIteration' | 'thinkMs'>;
+  readonly program: Pick<CompiledProgram, 'nextFlow' | 'newIteration' | 'thinkMs'>;
   readonly flows: readonly PreparedFlow[];
   readonly checks: CheckRecorder;
   /** The open model's shared connections (runners borrow one per request); null in the closed model. */

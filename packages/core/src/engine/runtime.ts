@@ -8,9 +8,9 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import type { MessagePort } from 'node:worker_threads';
 import type { Pool } from 'undici';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
-import type { Segment } from '../plan/segment.js';
-import type { CompiledScenario } from '../plan/compile.js';
-import type { Scenario } from '../scenario/model.js';
+import type { Stripe } from '../plan/stripe.js';
+import type { WorkerPlan } from '../plan/worker-plan.js';
+import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
 import type { Exchange } from './exchange.js';
@@ -23,22 +23,20 @@ export interface InFlight {
 }
 
 export interface RuntimeOptions {
-  scenario: Scenario;
-  program: CompiledScenario;
-  segment: Segment;
-  worker: number;
+  plan: WorkerPlan;
+  program: CompiledProgram;
   intervalMs: number;
   port: MessagePort;
-  hostHeader: string;
 }
 
 export class WorkerRuntime {
-  readonly program: CompiledScenario;
+  readonly program: CompiledProgram;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
   /** performance.now() of this thread at which the run started (set at the common start). */
   startPerf = 0;
-  readonly segment: Segment;
+  /** The global units (users, arrivals, iterations) this worker owns: its runners' and iterations' ids. */
+  readonly units: Stripe;
   pool: ConnectionPool | null = null;
   /** The load is over: no new iterations; running ones may finish (graceful stop). */
   draining = false;
@@ -67,13 +65,13 @@ export class WorkerRuntime {
 
   constructor(private readonly o: RuntimeOptions) {
     this.program = o.program;
-    this.segment = o.segment;
+    this.units = o.plan.units;
     this.intervalMs = o.intervalMs;
     this.port = o.port;
-    this.hostHeaderBytes = `host: ${o.hostHeader}\r\n`.length;
+    this.hostHeaderBytes = `host: ${o.plan.target.host}\r\n`.length;
     this.flows = prepareFlows(o.program, {
-      scenario: o.scenario,
       hostHeaderBytes: this.hostHeaderBytes,
+      foreignConnections: o.plan.foreignConnections,
       recorderFor: (name) => this.recorderFor(name),
       foreignPools: this.foreignPools,
     });
@@ -117,7 +115,7 @@ export class WorkerRuntime {
       const x = r.exchange;
       if (x.inFlight && now - x.originAt > x.timeoutMs) x.abort(new RequestTimeoutError());
     }
-    this.pool?.sweep(now, this.o.scenario.timeoutMs);
+    this.pool?.sweep(now, this.o.plan.target.timeoutMs);
   }
 
   snapshot(final: boolean): WorkerSnapshot {
@@ -131,7 +129,7 @@ export class WorkerRuntime {
     this.lag.reset();
     const snap: WorkerSnapshot = {
       type: 'snapshot',
-      worker: this.o.worker,
+      worker: this.o.plan.worker,
       tick: this.tick,
       at: performance.timeOrigin + performance.now(),
       final,
