@@ -9,6 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { badInput } from '../errors.js';
 import type { DataSource, Scenario } from '../scenario/model.js';
+import { toNumber } from './fraction.js';
 import { foreignOrigins, planProgram, type ProgramPlan } from './program.js';
 import { workerSeed } from './random.js';
 import { formatSegment, formatSequence, placeSegment, WHOLE_SEGMENT, type Segment, type SegmentSequence } from './segment.js';
@@ -151,5 +152,13 @@ export function plan(s: Scenario, o: PlanOptions): Plan {
       warmupUsers: Math.max(1, Math.min(WARMUP_USERS, connections)),
     };
   });
-  return { segment: label, sequence: formatSequence(placed.sequence), requestedWorkers: o.workers, workers: plans, totals: shares.totals, notes };
+  return {
+    segment: label,
+    sequence: formatSequence(placed.sequence),
+    fraction: toNumber(segment.to) - toNumber(segment.from),
+    requestedWorkers: o.workers,
+    workers: plans,
+    totals: shares.totals,
+    notes,
+  };
 }

@@ -74,6 +74,8 @@ export interface Plan {
   segment: string;
   /** The sequence the segment was planned in ("0,1/4,1/2,3/4,1"). */
   sequence: string;
+  /** The segment's length: the fraction of the whole run this process runs (1 for all of it). */
+  fraction: number;
   /** Worker threads asked for. */
   requestedWorkers: number;
   workers: WorkerPlan[];

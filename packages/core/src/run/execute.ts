@@ -140,7 +140,8 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
     workers,
     intervalMs,
     {
-      targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) : undefined,
+      // this process's part of the requested rate (a shard runs its segment's fraction of the arrivals)
+      targetRate: schedule ? (a, b) => (((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a)) * runPlan.fraction : undefined,
       stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
     },
     onInterval,
