@@ -145,12 +145,12 @@ describe('plan: closed model', () => {
     const p = plan(s, { workers: 8 });
     expect(p.workers).toHaveLength(3);
     expect(p.workers.map((w) => (w.load.model === 'closed' ? w.load.stageUsers[0] : 0))).toEqual([1, 1, 1]);
-    expect(p.notes).toEqual(['3 workers instead of 8: the run has only 3 users']);
+    expect(p.notes).toEqual([{ severity: 'info', message: '3 workers instead of 8: the run has only 3 users' }]);
     const shard = plan(s, { workers: 8, segment: parseSegment('2/4') });
-    expect([shard.workers.length, shard.notes[0]]).toEqual([1, '1 worker instead of 8: segment 2/4 has only 1 user']);
+    expect([shard.workers.length, shard.notes[0].message]).toEqual([1, '1 worker instead of 8: segment 2/4 has only 1 user']);
     const empty = plan(s, { workers: 2, segment: parseSegment('4/4') });
     expect(empty.workers).toHaveLength(1);
-    expect(empty.notes).toEqual(['segment 4/4 has no users to run: its share of the load is empty']);
+    expect(empty.notes).toEqual([{ severity: 'info', message: 'segment 4/4 has no users to run: its share of the load is empty' }]);
   });
 });
 
@@ -212,8 +212,13 @@ describe('plan: open model', () => {
     const s = scenario({ model: 'open', startRate: 100, stages: [{ durationMs: 1000, rate: 100 }], connections: 2, maxInFlight: 100 });
     const p = plan(s, { workers: 4 });
     expect(p.workers.map((w) => (w.load.model === 'open' ? w.load.connections : 0))).toEqual([1, 1]);
-    expect(p.notes).toEqual(['2 workers instead of 4: the run has only 2 connections']);
+    expect(p.notes).toEqual([{ severity: 'info', message: '2 workers instead of 4: the run has only 2 connections' }]);
     expect(p.totals).toEqual({ connections: 2, arrivals: 100, maxInFlight: 100 });
+    // a shard that gets none of 3 connections cannot send its arrivals: said as a warning
+    const three = scenario({ model: 'open', startRate: 100, stages: [{ durationMs: 1000, rate: 100 }], connections: 3, maxInFlight: 100 });
+    const shard = plan(three, { workers: 2, segment: parseSegment('4/4') });
+    expect(shard.notes).toEqual([{ severity: 'warn', message: 'segment 4/4 gets no connections (fewer in all than parts of the run): its 25 arrivals will be dropped' }]);
+    expect(shard.workers.map((w) => (w.load.model === 'open' ? [w.load.arrivals, w.load.connections] : []))).toEqual([[25, 0]]);
   });
 });
 

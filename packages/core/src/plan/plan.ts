@@ -15,7 +15,7 @@ import { workerSeed } from './random.js';
 import { formatSegment, formatSequence, placeSegment, WHOLE_SEGMENT, type Segment, type SegmentSequence } from './segment.js';
 import { ArrivalSchedule, totalDurationMs, userSteps, type UserStep } from './stages.js';
 import { owned, sequenceStripes, splitStripe, unitAt, type Stripe } from './stripe.js';
-import type { DataPlan, Plan, PlanTotals, WorkerPlan } from './worker-plan.js';
+import type { DataPlan, Plan, PlanNote, PlanTotals, WorkerPlan } from './worker-plan.js';
 
 export interface PlanOptions {
   /** Worker threads to use at most. */
@@ -120,15 +120,19 @@ export function plan(s: Scenario, o: PlanOptions): Plan {
   const placed = placeSegment(segment, o.sequence);
   const shard = sequenceStripes(placed.sequence)[placed.index];
   const shares = modelShares(s, shard);
-  const notes: string[] = [];
+  const notes: PlanNote[] = [];
   const label = formatSegment(segment);
+  const who = label === '1/1' ? 'the run' : `segment ${label}`;
   const binding = shares.limits.reduce((a, b) => (b.amount < a.amount ? b : a));
-  if (binding.amount === 0) {
-    notes.push(`${label === '1/1' ? 'the run' : `segment ${label}`} has no ${binding.what}s to run: its share of the load is empty`);
+  const arrivals = shares.totals.arrivals ?? 0;
+  if (binding.amount === 0 && binding.what !== 'arrival' && arrivals > 0) {
+    notes.push({ severity: 'warn', message: `${who} gets no ${binding.what}s (fewer in all than parts of the run): its ${plural(arrivals, 'arrival')} will be dropped` });
+  } else if (binding.amount === 0) {
+    notes.push({ severity: 'info', message: `${who} has no ${binding.what}s to run: its share of the load is empty` });
   }
   const workers = Math.max(1, Math.min(o.workers, binding.amount));
   if (workers < o.workers && binding.amount > 0) {
-    notes.push(`${plural(workers, 'worker')} instead of ${o.workers}: ${label === '1/1' ? 'the run' : `segment ${label}`} has only ${plural(binding.amount, binding.what)}`);
+    notes.push({ severity: 'info', message: `${plural(workers, 'worker')} instead of ${o.workers}: ${who} has only ${plural(binding.amount, binding.what)}` });
   }
 
   const program: ProgramPlan = planProgram(s);

@@ -82,7 +82,13 @@ export interface Plan {
   /** This process's shares of the whole run: the sums of its workers' shares. */
   totals: PlanTotals;
   /** What the run should tell the user about the plan (fewer workers than asked, an empty share). */
-  notes: string[];
+  notes: PlanNote[];
+}
+
+export interface PlanNote {
+  /** 'warn' when part of the load cannot be sent as asked. */
+  severity: 'info' | 'warn';
+  message: string;
 }
 
 export interface PlanTotals {

@@ -96,7 +96,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
 
   const state: { endReason: Verdict['endReason'] } = { endReason: 'completed' };
   let aborted: ThresholdResult[] = [];
-  const extraWarnings: Warning[] = runPlan.notes.map((message) => ({ code: 'PLAN', severity: 'info', message }));
+  const extraWarnings: Warning[] = runPlan.notes.map((n) => ({ code: 'PLAN', ...n }));
   let shortfallSince: number | null = null;
   let pool: WorkerPool | null = null;
   let startEpoch = 0;
