@@ -36,7 +36,8 @@ export class OpenDriver {
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
-    this.cap = o.maxInFlight;
+    // Without a connection (a shard given fewer connections than its parts) no arrival can start.
+    this.cap = o.connections > 0 ? o.maxInFlight : 0;
     this.arrivals = o.arrivals;
     rt.pool = new ConnectionPool(o.connection, o.connections);
     rt.activeUsers = () => this.all.length - this.idle.length;

@@ -14,7 +14,10 @@ export interface PreparedStep {
   recorder: RequestRecorder;
   /** Captures or checks to run on the response. */
   hasEvaluation: boolean;
-  /** A pool for a step whose absolute URL points at another origin than the target; null for the target. */
+  /**
+   * A pool for a step whose absolute URL points at another origin than the target; null for
+   * the target (and in a worker with no connections, which starts no iteration).
+   */
   foreign: Dispatcher | null;
   /** Built once when the step is static: the same object is dispatched every time. */
   staticOpts: Dispatcher.DispatchOptions | null;
@@ -61,7 +64,7 @@ function prepareStep(step: CompiledStep, c: PrepareContext): PreparedStep {
     staticBytesOut = requestBytes(c.hostHeaderBytes, step.method, r.path, r.headers, r.body);
   }
   let foreign: Pool | null = null;
-  if (step.foreign) {
+  if (step.foreign && c.foreignConnections > 0) {
     foreign = c.foreignPools.get(step.origin) ?? null;
     if (foreign === null) {
       const t = step.timeoutMs;

@@ -152,8 +152,8 @@ export function plan(s: Scenario, o: PlanOptions): Plan {
       program,
       data,
       load,
-      foreignConnections: foreign ? Math.max(1, connections) : 0,
-      warmupUsers: Math.max(1, Math.min(WARMUP_USERS, connections)),
+      foreignConnections: foreign ? connections : 0,
+      warmupUsers: Math.min(WARMUP_USERS, connections),
     };
   });
   return {

@@ -29,7 +29,7 @@ export interface OpenLoadPlan {
   arrivals: number;
   /** Iterations this worker may have in flight; beyond it its arrivals are dropped (counted). */
   maxInFlight: number;
-  /** Connections this worker opens toward the target. */
+  /** Connections this worker opens toward the target (0: it can start none of its arrivals; they count as dropped). */
   connections: number;
 }
 
@@ -65,7 +65,7 @@ export interface WorkerPlan {
   load: ClosedLoadPlan | OpenLoadPlan;
   /** Connections of this worker's pool to each origin other than the target: its share of the target's. */
   foreignConnections: number;
-  /** Users of this worker's unmeasured warm-up (at most 50). */
+  /** Users of this worker's unmeasured warm-up: its connections, at most 50. */
   warmupUsers: number;
 }
 
