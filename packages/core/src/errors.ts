@@ -1,6 +1,6 @@
 /**
  * Errors a user can fix or must know about, each with a stable `code` and the
- * exit code the CLI maps it to (DESIGN.md): 2 bad input, 3 the run could not proceed.
+ * exit code the CLI maps it to (docs/architecture.md): 2 bad input, 3 the run could not proceed.
  */
 export class LoadctlError extends Error {
   constructor(

@@ -23,7 +23,6 @@ export { LOADCTL_VERSION } from './version.js';
 export { writeResult, readResult, validateResult, ResultFileError, RESULT_SCHEMA_VERSION } from './metrics/result-file.js';
 export { run, applyOverrides, thresholdJudge, type RunOptions } from './run/run.js';
 export * from './scenario/index.js';
-export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePicker, stripe } from './plan/compile.js';
-export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './plan/compile.js';
+export * from './plan/index.js';
 export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';

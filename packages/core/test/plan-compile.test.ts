@@ -1,13 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileScenario, cumulativePicker, smoothWeightedRoundRobin, stripe, type ResponseView } from '../src/plan/compile.js';
+import type { ResponseView } from '../src/plan/compile.js';
+import { cumulativePicker, smoothWeightedRoundRobin } from '../src/plan/picker.js';
+import { plan } from '../src/plan/plan.js';
+import { compileWorker } from '../src/plan/worker-program.js';
 import { defineScenario, loadScenario, type ScenarioInput } from '../src/scenario/load.js';
+import type { Scenario } from '../src/scenario/model.js';
 
 const FULL = fileURLToPath(new URL('./fixtures/scenarios/full.yml', import.meta.url));
 const ENV = { SHOP_TOKEN: 'tok', API_KEY: 'k' };
 const res = (over: Partial<ResponseView> = {}): ResponseView => ({ status: 200, headers: {}, body: '', durationMs: 10, ...over });
+/** Worker `worker` of `workers` compiles its program from its plan. */
+const compileScenario = (s: Scenario, o: { worker?: number; workers?: number; seed?: number } = {}) =>
+  compileWorker(plan(s, { workers: o.workers ?? 1, seed: o.seed ?? 1 }).workers[o.worker ?? 0]);
 const one = (input: Omit<ScenarioInput, 'load'> & { load?: ScenarioInput['load'] }) =>
-  compileScenario(defineScenario({ load: { users: 1, duration: '1s' }, ...input } as ScenarioInput, { env: {} }), { workerIndex: 0, workerCount: 1, seed: 1 });
+  compileScenario(defineScenario({ load: { users: 1, duration: '1s' }, ...input } as ScenarioInput, { env: {} }));
 
 describe('render', () => {
   it('a constant request is prebuilt once', () => {
@@ -152,7 +159,7 @@ describe('flow picking', () => {
   });
 
   it('compiled scenario: store 1 : query 2 exactly', async () => {
-    const c = compileScenario(await loadScenario(FULL, { env: ENV }), { workerIndex: 0, workerCount: 1, seed: 3 });
+    const c = compileScenario(await loadScenario(FULL, { env: ENV }), { seed: 3 });
     const counts = [0, 0];
     for (let i = 0; i < 300; i++) counts[c.nextFlow()]++;
     expect(counts).toEqual([100, 200]);
@@ -165,28 +172,33 @@ describe('flow picking', () => {
 });
 
 describe('data rows', () => {
-  it('stripes cover every row exactly once per cycle', () => {
+  it('workers read disjoint stripes that cover every row exactly once', () => {
     for (const [n, W] of [
       [10, 3],
       [7, 7],
       [100, 8],
       [5, 1],
     ]) {
-      const all = Array.from({ length: W }, (_, w) => stripe(n, w, W)).flat().sort((a, b) => a - b);
+      const rows = Array.from({ length: n }, (_, i) => ({ id: String(i) }));
+      const s = defineScenario({ target: 'http://h', data: { u: { rows } }, load: { users: W, duration: '1s' }, steps: ['GET /u/${data.u.id}'] }, { env: {} });
+      const p = plan(s, { workers: W, seed: 1 });
+      const all = p.workers.flatMap((w) => w.data.u.rows.map((r) => Number(r.id))).sort((a, b) => a - b);
       expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
     }
-    expect([0, 1, 2, 3].map((w) => stripe(2, w, 4))).toEqual([[0], [1], [0], [1]]);
+    // fewer rows than workers: worker w reads row w mod n
+    const s = defineScenario({ target: 'http://h', data: { u: { rows: [{ id: '0' }, { id: '1' }] } }, load: { users: 4, duration: '1s' }, steps: ['GET /u/${data.u.id}'] }, { env: {} });
+    expect(plan(s, { workers: 4 }).workers.map((w) => w.data.u.rows.map((r) => r.id))).toEqual([['0'], ['1'], ['0'], ['1']]);
   });
 
   it('sequential rows: workers read disjoint stripes and wrap', () => {
     const s = defineScenario(
-      { target: 'http://h', data: { u: { rows: Array.from({ length: 10 }, (_, i) => ({ id: String(i) })) } }, load: { users: 1, duration: '1s' }, steps: ['GET /u/${data.u.id}'] },
+      { target: 'http://h', data: { u: { rows: Array.from({ length: 10 }, (_, i) => ({ id: String(i) })) } }, load: { users: 3, duration: '1s' }, steps: ['GET /u/${data.u.id}'] },
       { env: {} },
     );
     const W = 3;
     const seen: string[][] = [];
     for (let w = 0; w < W; w++) {
-      const c = compileScenario(s, { workerIndex: w, workerCount: W, seed: 1 });
+      const c = compileScenario(s, { worker: w, workers: W, seed: 1 });
       const step = c.flows[0].steps[0];
       seen.push(Array.from({ length: 8 }, () => step.render(c.newIteration(0, 0)).path));
     }
@@ -200,7 +212,7 @@ describe('data rows', () => {
       {
         target: 'http://h',
         data: { u: { rows: Array.from({ length: 50 }, (_, i) => ({ id: String(i) })), order: 'random' }, v: { rows: [{ k: 'a' }, { k: 'b' }] } },
-        load: { users: 1, duration: '1s' },
+        load: { users: 2, duration: '1s' },
         flows: [
           { name: 'a', steps: ['GET /u/${data.u.id}'] },
           { name: 'b', steps: ['GET /v/${data.v.k}'] },
@@ -209,19 +221,19 @@ describe('data rows', () => {
       { env: {} },
     );
     const run = (seed: number) => {
-      const c = compileScenario(s, { workerIndex: 1, workerCount: 2, seed });
+      const c = compileScenario(s, { worker: 1, workers: 2, seed });
       return Array.from({ length: 20 }, () => c.flows[0].steps[0].render(c.newIteration(0, 0)).path);
     };
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
     expect(new Set(run(5)).size).toBeGreaterThan(5);
-    const c = compileScenario(s, { workerIndex: 0, workerCount: 1, seed: 1 });
+    const c = compileScenario(s, { seed: 1 });
     expect(c.flows.map((f) => f.dataSources)).toEqual([['u'], ['v']]);
     expect(Object.keys(c.newIteration(1, 0).rows)).toEqual(['v']);
   });
 
   it('full scenario renders with data rows, captures and variables', async () => {
-    const c = compileScenario(await loadScenario(FULL, { env: ENV }), { workerIndex: 0, workerCount: 1, seed: 7 });
+    const c = compileScenario(await loadScenario(FULL, { env: ENV }), { seed: 7 });
     const [create, put, del] = c.flows[0].steps;
     const ctx = c.newIteration(0, 9);
     const r = create.render(ctx);
@@ -240,8 +252,9 @@ describe('data rows', () => {
     expect(q).toMatch(/^\/products\/A1\?q=[0-9a-f-]{36}&page=2$/);
   });
 
-  it('rejects a bad worker index', () => {
+  it('rejects a worker count that is not a positive whole number', () => {
     const s = defineScenario({ target: 'http://h', load: { users: 1, duration: '1s' }, steps: ['GET /'] }, { env: {} });
-    expect(() => compileScenario(s, { workerIndex: 2, workerCount: 2 })).toThrow(RangeError);
+    expect(() => plan(s, { workers: 0 })).toThrow(/workers must be a positive whole number/);
+    expect(() => plan(s, { workers: 1.5 })).toThrow(/workers must be a positive whole number/);
   });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileScenario } from '../src/plan/compile.js';
+import { plan } from '../src/plan/plan.js';
+import { compileWorker } from '../src/plan/worker-program.js';
 import { parseScenario } from '../src/scenario/load.js';
 
 // Every complete scenario in docs/scenario.md must load and compile.
@@ -18,7 +19,7 @@ describe('docs/scenario.md examples', () => {
 
   it.each(blocks.map((b, i) => [i, b]))('example %i loads and compiles', (_i, text) => {
     const s = parseScenario(text as string, { file: join(dir, 'example.yml'), env: { SHOP_TOKEN: 't' } });
-    const c = compileScenario(s, { workerIndex: 0, workerCount: 2, seed: 1 });
+    const c = compileWorker(plan(s, { workers: 2, seed: 1 }).workers[0]);
     for (const f of c.flows) {
       const ctx = c.newIteration(c.flows.indexOf(f), 0);
       for (const step of f.steps) expect(step.render(ctx).path.startsWith('/')).toBe(true);

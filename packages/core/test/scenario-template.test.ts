@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getPath, parseJsonPath } from '../src/scenario/jsonpath.js';
 import { compileTemplate, compileTypedTemplate, parseTemplate, TemplateError, type TemplateContext } from '../src/scenario/template.js';
-import { seededRandom } from '../src/plan/compile.js';
+import { seededRandom } from '../src/plan/random.js';
 
 const ctx = (over: Partial<TemplateContext> = {}): TemplateContext => ({
   captures: {},

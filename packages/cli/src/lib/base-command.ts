@@ -3,7 +3,7 @@ import { EXIT } from './outcome.js';
 
 /**
  * Shared behaviour of loadctl commands: flag and argument errors are bad input
- * (exit 2, one message and the --help pointer), as DESIGN.md says.
+ * (exit 2, one message and the --help pointer), as docs/architecture.md says.
  */
 export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {

@@ -1,5 +1,5 @@
 /**
- * Mapping outcomes to exit codes (DESIGN.md): 0 passed; 1 thresholds or a gate
+ * Mapping outcomes to exit codes (docs/architecture.md): 0 passed; 1 thresholds or a gate
  * failed; 2 bad input; 3 the run could not proceed; 130 interrupted.
  * User-fixable errors print one line (and a hint), no stack unless --debug.
  */

@@ -1,20 +1,21 @@
 /**
  * Closed model: virtual users (runners owning one connection each, or sharing one
- * when pipelining) loop over flows. The count follows the stages' target at their
- * spawn rate; this worker runs its exact share of the users (segment.ts).
+ * when pipelining) loop over flows. The count follows this worker's user steps from
+ * the plan: its exact share of the stages' target at their spawn rate.
  */
 import type { Client } from 'undici';
-import { shareOf } from '../plan/segment.js';
-import { totalDurationMs, usersAt } from '../plan/stages.js';
-import type { ClosedStage } from '../scenario/model.js';
+import { stepAt, type UserStep } from '../plan/stages.js';
+import { unitAt } from '../plan/stripe.js';
 import { createClient, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
 
 export interface ClosedDriverOptions {
-  stages: ClosedStage[];
-  /** Whole-run iteration bound (quick -n), split across workers. */
+  /** This worker's user count over time. */
+  users: readonly UserStep[];
+  durationMs: number;
+  /** This worker's share of the iteration bound (quick -n). */
   iterations?: number;
   connection: ConnectionOptions;
 }
@@ -29,8 +30,8 @@ export class ClosedDriver {
   private resolveDone: (() => void) | null = null;
 
   constructor(private readonly rt: WorkerRuntime, private readonly o: ClosedDriverOptions) {
-    this.durationMs = totalDurationMs({ model: 'closed', stages: o.stages });
-    this.remaining = o.iterations === undefined ? Infinity : shareOf(o.iterations, rt.segment);
+    this.durationMs = o.durationMs;
+    this.remaining = o.iterations === undefined ? Infinity : o.iterations;
     rt.activeUsers = () => this.runners.reduce((n, r) => n + (r.active || r.busy ? 1 : 0), 0);
   }
 
@@ -58,7 +59,7 @@ export class ClosedDriver {
       return;
     }
     const pipelining = this.o.connection.pipelining;
-    const wanted = shareOf(usersAt(this.o.stages, t), this.rt.segment) * pipelining;
+    const wanted = stepAt(this.o.users, t) * pipelining;
     let active = 0;
     for (const r of this.runners) if (r.active) active++;
     for (let k = 0; active < wanted && k < wanted; k++) {
@@ -81,7 +82,7 @@ export class ClosedDriver {
     let r = this.runners[k];
     if (r === undefined) {
       const user = Math.floor(k / pipelining);
-      const vu = this.rt.segment.index + user * this.rt.segment.count;
+      const vu = unitAt(this.rt.units, user);
       r = new IterationRunner(this.rt, vu, false, (x) => this.onIterationEnd(x));
       r.client = this.clients[user] ??= createClient(this.o.connection);
       this.runners[k] = r;

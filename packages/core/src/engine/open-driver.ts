@@ -1,15 +1,16 @@
 /**
  * Open model: iterations start at the arrival times of the schedule, whatever
  * the target does (free of coordinated omission: latency counts from the
- * scheduled time). This worker takes arrivals k ≡ segment.index (mod count).
+ * scheduled time). This worker starts the arrivals its plan's units own, each at
+ * its time in the whole run's schedule.
  * An arrival that finds the in-flight cap reached is dropped and counted; one
  * started more than LATE_MS after its time is counted late. No arrival starts
  * more than END_GRACE_MS after the load's planned end: those the generator had
  * not started by then are dropped and counted as missed (a generator shortfall).
  */
-import { shareOf } from '../plan/segment.js';
 import { ArrivalSchedule } from '../plan/stages.js';
-import type { OpenStage } from '../scenario/model.js';
+import { unitAt } from '../plan/stripe.js';
+import type { OpenLoadPlan } from '../plan/worker-plan.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
@@ -26,11 +27,7 @@ export const END_GRACE_MS = 250;
 /** Arrivals handled per turn of the event loop before yielding to I/O. */
 const BATCH = 256;
 
-export interface OpenDriverOptions {
-  startRate: number;
-  stages: OpenStage[];
-  maxInFlight: number;
-  connections: number;
+export interface OpenDriverOptions extends Pick<OpenLoadPlan, 'startRate' | 'stages' | 'arrivals' | 'maxInFlight' | 'connections'> {
   connection: ConnectionOptions;
 }
 
@@ -39,16 +36,19 @@ export class OpenDriver {
   private readonly idle: Array<IterationRunner> = [];
   private readonly all: Array<IterationRunner> = [];
   private readonly cap: number;
-  private k: number;
+  /** Arrivals this worker owns, and how many of them have come (the next is its j-th). */
+  private readonly arrivals: number;
+  private j = 0;
   private timer: NodeJS.Timeout | null = null;
   private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
-    this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
-    this.k = rt.segment.index;
-    rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
+    // Without a connection (a shard given fewer connections than its parts) no arrival can start.
+    this.cap = o.connections > 0 ? o.maxInFlight : 0;
+    this.arrivals = o.arrivals;
+    rt.pool = new ConnectionPool(o.connection, o.connections);
     rt.activeUsers = () => this.all.length - this.idle.length;
   }
 
@@ -67,9 +67,8 @@ export class OpenDriver {
   private pump(): void {
     this.timer = null;
     if (this.rt.draining) return;
-    const step = this.rt.segment.count;
     for (let n = 0; n < BATCH; n++) {
-      const at = this.schedule.timeOf(this.k);
+      const at = this.j < this.arrivals ? this.schedule.timeOf(unitAt(this.rt.units, this.j)) : Infinity;
       if (at === Infinity || at >= this.schedule.durationMs) {
         this.drain();
         return;
@@ -78,11 +77,11 @@ export class OpenDriver {
       const t = performance.now() - this.rt.startPerf;
       if (t >= this.schedule.durationMs + END_GRACE_MS) {
         // The load is over: arrivals the generator did not start in time never will (a generator shortfall).
-        const missed = this.remainingArrivals();
+        const missed = this.arrivals - this.j;
         this.rt.scheduled += missed;
         this.rt.dropped += missed;
         this.rt.missed += missed;
-        this.k += missed * step;
+        this.j = this.arrivals;
         this.drain();
         return;
       }
@@ -90,11 +89,11 @@ export class OpenDriver {
         this.timer = setTimeout(() => this.pump(), Math.max(1, at - t));
         return;
       }
-      this.k += step;
+      this.j++;
       this.rt.scheduled++;
       let r = this.idle.pop();
       if (r === undefined && this.all.length < this.cap) {
-        r = new IterationRunner(this.rt, this.all.length * step + this.rt.segment.index, true, (x) => this.onIterationEnd(x));
+        r = new IterationRunner(this.rt, unitAt(this.rt.units, this.all.length), true, (x) => this.onIterationEnd(x));
         this.all.push(r);
         this.rt.runners.push(r);
       }
@@ -107,12 +106,6 @@ export class OpenDriver {
       r.startIteration(this.rt.startPerf + at);
     }
     this.timer = setTimeout(() => this.pump(), 0);
-  }
-
-  /** This worker's arrivals from `k` on (k ≡ segment.index mod count, below the schedule's total). */
-  private remainingArrivals(): number {
-    const total = this.schedule.totalArrivals;
-    return this.k >= total ? 0 : Math.floor((total - 1 - this.k) / this.rt.segment.count) + 1;
   }
 
   private onIterationEnd(r: IterationRunner): void {

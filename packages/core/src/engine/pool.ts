@@ -5,16 +5,13 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { compose, type Segment } from '../plan/segment.js';
-import type { Scenario } from '../scenario/model.js';
+import type { WorkerPlan } from '../plan/worker-plan.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
 import type { MainToWorker, WorkerToMain } from './control.js';
 
 export interface WorkerPoolOptions {
-  scenario: Scenario;
-  workers: number;
-  /** This process's shard of a distributed run; workers subdivide it. */
-  shard: Segment;
+  /** One worker thread per plan. */
+  plans: WorkerPlan[];
   intervalMs: number;
   warmupMs: number;
   onStart(startEpoch: number): void;
@@ -33,8 +30,8 @@ export class WorkerPool {
   constructor(private readonly o: WorkerPoolOptions) {
     this.piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: o.workers,
-      maxThreads: o.workers,
+      minThreads: o.plans.length,
+      maxThreads: o.plans.length,
       concurrentTasksPerWorker: 1,
       atomics: 'disabled',
       idleTimeout: 60_000,
@@ -43,7 +40,7 @@ export class WorkerPool {
 
   /** Run every worker's task to its end. Resolves when all have finished (or died). */
   async run(): Promise<void> {
-    const n = this.o.workers;
+    const n = this.o.plans.length;
     let ready = 0;
     const tasks: Array<Promise<void>> = [];
     for (let w = 0; w < n; w++) {
@@ -59,9 +56,8 @@ export class WorkerPool {
           }
         } else this.o.onSnapshot(m);
       });
-      const segment = compose(this.o.shard, { index: w, count: n });
       const task = this.piscina
-        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, port: port2 }, { transferList: [port2] })
+        .run({ plan: this.o.plans[w], intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, port: port2 }, { transferList: [port2] })
         .then(
           (final: WorkerSnapshot) => {
             this.o.onSnapshot(final);

@@ -5,11 +5,27 @@
  * are pooled and each arrival borrows one.
  */
 import type { Client, Dispatcher } from 'undici';
-import type { Waiter } from './connections.js';
-import { Exchange } from './exchange.js';
 import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
-import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
-import type { ThinkTime } from '../scenario/model.js';
+import type { ThinkTime } from '../plan/program.js';
+import type { CompiledProgram } from '../plan/worker-program.js';
+import type { ConnectionPool, Waiter } from './connections.js';
+import { Exchange } from './exchange.js';
+import type { PreparedFlow, PreparedStep } from './prepared.js';
+import type { CheckRecorder } from './recorder.js';
+
+/** What a runner needs of its worker's runtime (runtime.ts implements it). */
+export interface RunnerHost {
+  readonly program: Pick<CompiledProgram, 'nextFlow' | 'newIteration' | 'thinkMs'>;
+  readonly flows: readonly PreparedFlow[];
+  readonly checks: CheckRecorder;
+  /** The open model's shared connections (runners borrow one per request); null in the closed model. */
+  readonly pool: ConnectionPool | null;
+  /** The load is over: no new iterations. */
+  readonly draining: boolean;
+  /** Stopped: no new steps either. */
+  readonly stopping: boolean;
+  requestBytes(method: string, path: string, headers: string[], body: string | null): number;
+}
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -37,7 +53,7 @@ export class IterationRunner implements Waiter {
   private waiting: 'think' | 'trailing' | 'pace' | null = null;
 
   constructor(
-    private readonly rt: WorkerRuntime,
+    private readonly rt: RunnerHost,
     readonly vu: number,
     private readonly borrow: boolean,
     private readonly onIterationEnd: (r: IterationRunner) => void,

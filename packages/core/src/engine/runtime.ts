@@ -1,66 +1,49 @@
 /**
  * Per-worker state shared by the runners and the load driver: the compiled
- * program with its steps prepared for dispatch, the recorders, the interval
- * ticker that ships snapshots to the main thread and the timeout sweep.
+ * program with its steps prepared for dispatch (prepared.ts), the recorders, the
+ * interval ticker that ships snapshots to the main thread and the timeout sweep.
+ * Runners see it through the small RunnerHost interface (runner.ts).
  */
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
-import { Pool, type Dispatcher } from 'undici';
-import type { Segment } from '../plan/segment.js';
-import type { CompiledScenario, CompiledStep } from '../plan/compile.js';
-import type { Scenario, Step, ThinkTime } from '../scenario/model.js';
+import type { Pool } from 'undici';
+import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { Stripe } from '../plan/stripe.js';
+import type { WorkerPlan } from '../plan/worker-plan.js';
+import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
-import { CheckRecorder, FlowRecorder, RequestRecorder } from './recorder.js';
-import type { WorkerSnapshot } from '../metrics/snapshot.js';
-import type { IterationRunner } from './runner.js';
+import type { Exchange } from './exchange.js';
+import { prepareFlows, requestBytes, type PreparedFlow } from './prepared.js';
+import { CheckRecorder, RequestRecorder } from './recorder.js';
 
-export interface PreparedStep {
-  step: CompiledStep;
-  recorder: RequestRecorder;
-  /** Captures or checks to run on the response. */
-  hasEvaluation: boolean;
-  /** A pool for a step whose absolute URL points at another origin than the target; null for the target. */
-  foreign: Dispatcher | null;
-  /** Built once when the step is static: the same object is dispatched every time. */
-  staticOpts: Dispatcher.DispatchOptions | null;
-  staticBytesOut: number;
-  timeoutMs: number;
-}
-
-export interface PreparedFlow {
-  name: string;
-  steps: PreparedStep[];
-  /** Every step prebuilt, nothing captured or checked, no data rows: iterations need no context of their own. */
-  stateless: boolean;
-  recorder: FlowRecorder;
-  pace?: ThinkTime;
+/** What the runtime needs of a runner: its exchange, to time it out or abort it. */
+export interface InFlight {
+  readonly exchange: Exchange;
 }
 
 export interface RuntimeOptions {
-  scenario: Scenario;
-  program: CompiledScenario;
-  segment: Segment;
-  worker: number;
+  plan: WorkerPlan;
+  program: CompiledProgram;
   intervalMs: number;
   port: MessagePort;
-  hostHeader: string;
 }
 
 export class WorkerRuntime {
-  readonly program: CompiledScenario;
+  readonly program: CompiledProgram;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
   /** performance.now() of this thread at which the run started (set at the common start). */
   startPerf = 0;
-  readonly segment: Segment;
+  /** The global units (users, arrivals, iterations) this worker owns: its runners' and iterations' ids. */
+  readonly units: Stripe;
   pool: ConnectionPool | null = null;
   /** The load is over: no new iterations; running ones may finish (graceful stop). */
   draining = false;
   /** Stopped: no new steps either; requests in flight still complete (or time out). */
   stopping = false;
-  /** Runners to sweep for timeouts and to cancel on stop. */
-  readonly runners: IterationRunner[] = [];
+  /** Runners to sweep for timeouts and to abort on interrupt. */
+  readonly runners: InFlight[] = [];
   activeUsers: () => number = () => 0;
 
   // open-model counters of the current tick
@@ -86,14 +69,15 @@ export class WorkerRuntime {
 
   constructor(private readonly o: RuntimeOptions) {
     this.program = o.program;
-    this.segment = o.segment;
+    this.units = o.plan.units;
     this.intervalMs = o.intervalMs;
     this.port = o.port;
-    this.hostHeaderBytes = `host: ${o.hostHeader}\r\n`.length;
-    this.flows = o.program.flows.map((f, i) => {
-      const steps = f.steps.map((step, j) => this.prepare(step, o.scenario.flows[i].steps[j]));
-      const stateless = f.dataSources.length === 0 && steps.every((p) => p.staticOpts !== null && !p.hasEvaluation);
-      return { name: f.name, pace: f.pace, recorder: new FlowRecorder(), steps, stateless };
+    this.hostHeaderBytes = `host: ${o.plan.target.host}\r\n`.length;
+    this.flows = prepareFlows(o.program, {
+      hostHeaderBytes: this.hostHeaderBytes,
+      foreignConnections: o.plan.foreignConnections,
+      recorderFor: (name) => this.recorderFor(name),
+      foreignPools: this.foreignPools,
     });
   }
 
@@ -106,36 +90,9 @@ export class WorkerRuntime {
     return r;
   }
 
-  private prepare(step: CompiledStep, source: Step): PreparedStep {
-    let staticOpts: Dispatcher.DispatchOptions | null = null;
-    let staticBytesOut = 0;
-    if (step.isStatic && step.staticRequest !== undefined) {
-      const r = step.staticRequest;
-      staticOpts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
-      staticBytesOut = this.requestBytes(step.method, r.path, r.headers, r.body);
-    }
-    const hasEvaluation = source.captures.length > 0 || source.checks.length > 0;
-    let foreign: Pool | null = null;
-    if (step.origin !== new URL(this.o.scenario.target).origin) {
-      foreign = this.foreignPools.get(step.origin) ?? null;
-      if (foreign === null) {
-        const t = step.timeoutMs;
-        foreign = new Pool(step.origin, { connections: 64, connectTimeout: Math.min(t, 10_000), headersTimeout: t, bodyTimeout: t });
-        this.foreignPools.set(step.origin, foreign);
-      }
-    }
-    return { step, recorder: this.recorderFor(step.name), hasEvaluation, foreign, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
-  }
-
   /** Bytes a request puts on the wire (request line, headers, body), close to exact. */
   requestBytes(method: string, path: string, headers: string[], body: string | null): number {
-    let n = method.length + path.length + 12 + this.hostHeaderBytes + 2;
-    for (let i = 0; i < headers.length; i++) n += headers[i].length + 2;
-    if (body !== null) {
-      const len = Buffer.byteLength(body);
-      n += len + `content-length: ${len}\r\n`.length;
-    }
-    return n;
+    return requestBytes(this.hostHeaderBytes, method, path, headers, body);
   }
 
   /**
@@ -173,7 +130,7 @@ export class WorkerRuntime {
       const x = r.exchange;
       if (x.inFlight && now - x.originAt > x.timeoutMs) x.abort(new RequestTimeoutError());
     }
-    this.pool?.sweep(now, this.o.scenario.timeoutMs);
+    this.pool?.sweep(now, this.o.plan.target.timeoutMs);
   }
 
   snapshot(final: boolean): WorkerSnapshot {
@@ -187,7 +144,7 @@ export class WorkerRuntime {
     this.lag.reset();
     const snap: WorkerSnapshot = {
       type: 'snapshot',
-      worker: this.o.worker,
+      worker: this.o.plan.worker,
       tick: this.tick,
       at: performance.timeOrigin + performance.now(),
       final,

@@ -1,49 +1,42 @@
 /**
- * The piscina task: one long task per worker thread. It compiles the scenario,
- * prepares its connections, reports ready, waits for the common start, drives its
- * segment of the load and ships a snapshot every interval through the
- * MessagePort; the task's result is the final snapshot.
+ * The piscina task: one long task per worker thread. It compiles its program from
+ * its WorkerPlan, prepares its connections, reports ready, waits for the common
+ * start, drives its share of the load and ships a snapshot every interval through
+ * the MessagePort; the task's result is the final snapshot.
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { Segment } from '../plan/segment.js';
-import { compileScenario } from '../plan/compile.js';
-import type { Scenario } from '../scenario/model.js';
+import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { WorkerPlan } from '../plan/worker-plan.js';
+import { compileWorker, type CompiledProgram } from '../plan/worker-program.js';
 import { ClosedDriver } from './closed-driver.js';
+import type { ConnectionOptions } from './connections.js';
+import type { MainToWorker } from './control.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
-import type { WorkerSnapshot } from '../metrics/snapshot.js';
-import type { MainToWorker } from './control.js';
 import { WorkerRuntime } from './runtime.js';
 
 export interface WorkerTask {
-  scenario: Scenario;
-  /** 0-based worker number within this process. */
-  worker: number;
-  segment: Segment;
+  plan: WorkerPlan;
   intervalMs: number;
   port: MessagePort;
   /** Send load this long before the run, unmeasured, so the run starts with a warm JIT. */
   warmupMs: number;
 }
 
+function connectionOf(plan: WorkerPlan): ConnectionOptions {
+  return { origin: plan.target.origin, pipelining: plan.target.pipelining, timeoutMs: plan.target.timeoutMs };
+}
+
 /**
- * Warm-up: this worker's share of a closed load (the scenario's flows, at most 50 users
- * per worker) for `ms`, through a throwaway runtime whose numbers are never reported.
+ * Warm-up: a closed load of the plan's warm-up users running the scenario's flows for
+ * `ms`, through a throwaway runtime whose numbers are never reported.
  */
-async function warmUp(task: WorkerTask, ms: number): Promise<void> {
-  const { scenario, segment } = task;
-  const url = new URL(scenario.target);
-  const load = scenario.load;
-  const peak = load.model === 'closed' ? Math.max(...load.stages.map((s) => s.users)) : load.connections;
-  const users = Math.max(segment.count, Math.min(peak, 50 * segment.count));
-  const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
+async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): Promise<void> {
+  const { plan } = task;
   const { port1, port2 } = new MessageChannel();
-  const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port: port1, hostHeader: url.host });
-  const driver = new ClosedDriver(rt, {
-    stages: [{ durationMs: ms, users }],
-    connection: { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs },
-  });
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1 });
+  const driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: plan.warmupUsers }], durationMs: ms, connection: connectionOf(plan) });
   rt.startPerf = performance.now();
   await driver.run();
   await driver.close();
@@ -53,23 +46,16 @@ async function warmUp(task: WorkerTask, ms: number): Promise<void> {
 }
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
-  const { scenario, segment, port } = task;
-  if (task.warmupMs > 0) await warmUp(task, task.warmupMs);
-  const url = new URL(scenario.target);
-  const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
-  const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port, hostHeader: url.host });
-  const connection = { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs };
-  const load = scenario.load;
+  const { plan, port } = task;
+  if (task.warmupMs > 0) await warmUp(task, compileWorker(plan), task.warmupMs);
+  const program = compileWorker(plan);
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port });
+  const connection = connectionOf(plan);
+  const load = plan.load;
   const driver =
     load.model === 'closed'
-      ? new ClosedDriver(rt, { stages: load.stages, iterations: load.iterations, connection })
-      : new OpenDriver(rt, {
-          startRate: load.startRate,
-          stages: load.stages,
-          maxInFlight: load.maxInFlight,
-          connections: load.connections,
-          connection: { ...connection, pipelining: 1 },
-        });
+      ? new ClosedDriver(rt, { users: load.users, durationMs: load.durationMs, iterations: load.iterations, connection })
+      : new OpenDriver(rt, { ...load, connection: { ...connection, pipelining: 1 } });
   // Open connections before the common start, so the first second measures the target, not our connects.
   await driver.prepare();
 
@@ -90,7 +76,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
         resolve(performance.timeOrigin + performance.now());
       }
     });
-    port.postMessage({ type: 'ready', worker: task.worker });
+    port.postMessage({ type: 'ready', worker: plan.worker });
   });
   rt.startPerf = startEpoch - performance.timeOrigin;
   const wait = rt.startPerf - performance.now();

@@ -144,7 +144,7 @@ export interface RunMeta {
   /** Planned duration in ms, if known (undefined for count-bounded runs). */
   plannedDurationMs?: number;
   intervalMs: number;
-  /** Execution segment of this process in a sharded run, e.g. "0/1". */
+  /** This process's part of the whole run (plan/segment.ts): "1/1" all of it, "2/4", "0.2:0.7"; "0/1" in older results. */
   segment: string;
   loadctlVersion: string;
   /** Load model summary, e.g. "closed 50 connections" or "open 2000/s". */

@@ -1,13 +1,13 @@
 /**
- * What each worker does once before the run: turn the plain `Scenario` into closures.
- * Templates are compiled, constant parts of requests prebuilt, JSON paths parsed, the
- * flow picker and data-row cursors set up. Nothing here allocates per request beyond
- * what a dynamic template needs.
+ * A step's request and response handling as closures, compiled once per worker from
+ * its StepPlan (program.ts): templates compiled, constant parts of the request
+ * prebuilt, JSON paths parsed. Nothing here allocates per request beyond what a
+ * dynamic template needs.
  */
-import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { compileJsonPath } from '../scenario/jsonpath.js';
-import type { Check, Flow, Scenario, Step, TemplateValue, ThinkTime } from '../scenario/model.js';
-import { compileTemplate, compileTypedTemplate, parseTemplate, templateRefs, type CompileTemplateOptions, type TemplateContext } from '../scenario/template.js';
+import type { Check, HttpMethod, TemplateValue, ThinkTime } from '../scenario/model.js';
+import { compileTemplate, compileTypedTemplate, type CompileTemplateOptions, type TemplateContext } from '../scenario/template.js';
+import type { StepPlan } from './program.js';
 
 /** State of one iteration of a flow: fresh for every iteration, so captures never leak. */
 export interface IterationContext extends TemplateContext {
@@ -16,7 +16,7 @@ export interface IterationContext extends TemplateContext {
   captures: Record<string, unknown>;
   /** Current row of each data source the flow uses. */
   rows: Record<string, Record<string, string> | undefined>;
-  /** Unique across workers: local iteration number × workerCount + workerIndex. */
+  /** Unique across workers and shards: the global number of this iteration. */
   iteration: number;
   vu: number;
   rand: () => number;
@@ -49,9 +49,13 @@ export interface EvaluateResult {
 
 export interface CompiledStep {
   name: string;
-  method: string;
+  method: HttpMethod;
   /** scheme://host:port the request goes to (the target's, or an absolute step URL's). */
   origin: string;
+  /** The origin is not the target's. */
+  foreign: boolean;
+  /** Captures or checks run on the response. */
+  hasEvaluation: boolean;
   /** True if captures/checks need the response body as text (the engine buffers it only then). */
   needsBody: boolean;
   /** True if captures need response headers. */
@@ -68,94 +72,6 @@ export interface CompiledStep {
   render(ctx: IterationContext): RenderedRequest;
   evaluate(res: ResponseView, ctx: IterationContext): EvaluateResult;
 }
-
-export interface CompiledFlow {
-  name: string;
-  weight: number;
-  steps: CompiledStep[];
-  /** Think time after each iteration. */
-  pace?: ThinkTime;
-  /** Data sources whose row advances with each iteration of this flow. */
-  dataSources: string[];
-}
-
-export interface CompiledScenario {
-  name: string;
-  origin: string;
-  flows: CompiledFlow[];
-  workerIndex: number;
-  workerCount: number;
-  /** A fresh context for one iteration of flow `flowIndex` by virtual user `vuId` (advances data cursors). */
-  newIteration(flowIndex: number, vuId: number): IterationContext;
-  /** Deterministic smooth weighted round robin: over sum(weights) calls each flow comes exactly `weight` times. */
-  nextFlow(): number;
-  /** Weighted pick from a uniform number in [0, 1). */
-  pickFlow(rand: number): number;
-  /** The worker's seeded PRNG, [0, 1). */
-  random(): number;
-  /** A think/pace time in ms (uniform in the range). */
-  thinkMs(t: ThinkTime | undefined): number;
-}
-
-export interface CompileOptions {
-  workerIndex: number;
-  workerCount: number;
-  /** PRNG seed (per worker it is mixed with the worker index); default random. */
-  seed?: number;
-}
-
-/** mulberry32: small, fast, good enough for load shaping. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Smooth weighted round robin (as in nginx): exact counts per cycle, well interleaved. */
-export function smoothWeightedRoundRobin(weights: readonly number[]): () => number {
-  const current = weights.map(() => 0);
-  const total = weights.reduce((a, b) => a + b, 0);
-  return () => {
-    let best = 0;
-    for (let i = 0; i < weights.length; i++) {
-      current[i] += weights[i];
-      if (current[i] > current[best]) best = i;
-    }
-    current[best] -= total;
-    return best;
-  };
-}
-
-/** Weighted pick from cumulative weights: rand in [0, 1) -> index. */
-export function cumulativePicker(weights: readonly number[]): (rand: number) => number {
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cum: number[] = [];
-  let acc = 0;
-  for (const w of weights) cum.push((acc += w) / total);
-  return (rand) => {
-    for (let i = 0; i < cum.length; i++) if (rand < cum[i]) return i;
-    return cum.length - 1;
-  };
-}
-
-/**
- * Row indices a worker reads from a source of `n` rows in sequential order: worker w of W
- * takes rows w, w+W, w+2W, ... and wraps within its own stripe, so that over one cycle the
- * workers together read every row exactly once. With fewer rows than workers, worker w
- * reads row w mod n.
- */
-export function stripe(n: number, w: number, W: number): number[] {
-  const out: number[] = [];
-  for (let i = w; i < n; i += W) out.push(i);
-  return out.length > 0 ? out : [w % n];
-}
-
-const CONTENT_TYPE = { json: 'application/json', form: 'application/x-www-form-urlencoded', raw: 'text/plain; charset=utf-8' } as const;
 
 function formEncode(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, '+');
@@ -196,46 +112,10 @@ function scalarEquals(actual: unknown, expected: string | number | boolean | nul
   return String(actual) === String(expected);
 }
 
-/** All template strings of a step (for finding data sources and captures it uses). */
-function stepTemplates(st: Step): string[] {
-  const out = [st.path, ...Object.values(st.query), ...Object.values(st.headers)];
-  const walk = (v: TemplateValue) => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  if (st.body?.kind === 'json') walk(st.body.value);
-  else if (st.body?.kind === 'form') out.push(...Object.values(st.body.value));
-  else if (st.body?.kind === 'raw') out.push(st.body.value);
-  for (const c of st.checks) {
-    if (c.kind === 'json_equals' && typeof c.value === 'string') out.push(c.value);
-    else if (c.kind === 'body_contains') out.push(c.text);
-  }
-  return out;
-}
-
-function dataSourcesOf(templates: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const t of templates) {
-    for (const { ref } of templateRefs(parseTemplate(t))) if (ref.ns === 'data') out.add(ref.path[0]);
-  }
-  return out;
-}
-
-function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): CompiledStep {
-  const target = new URL(s.target);
-  const basePath = target.pathname.replace(/\/+$/, '');
-  let origin = target.origin;
-  let pathSrc = st.path;
-  const abs = /^https?:\/\/[^/?#]*/i.exec(st.path);
-  if (abs) {
-    origin = new URL(abs[0]).origin;
-    pathSrc = st.path.slice(abs[0].length) || '/';
-    if (!pathSrc.startsWith('/')) pathSrc = '/' + pathSrc;
-  } else pathSrc = basePath + st.path;
-
+export function compileStep(st: StepPlan, o: CompileTemplateOptions): CompiledStep {
+  const pathSrc = st.path;
   const pathT = compileTemplate(pathSrc, o);
-  const query = Object.entries(st.query).map(([k, v]) => [encodeURIComponent(k), compileTemplate(v, o)] as const);
+  const query = st.query.map(([k, v]) => [k, compileTemplate(v, o)] as const);
   const joiner = pathSrc.includes('?') ? '&' : '?';
   const renderPath: Eval<string> = query.length === 0 ? pathT : (ctx) => {
     let p = pathT(ctx);
@@ -244,14 +124,7 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
   };
   const pathConstant = pathT.isConstant && query.every(([, t]) => t.isConstant);
 
-  // headers: scenario defaults, step wins (case-insensitive), then content-type for the body
-  const merged = new Map<string, string>();
-  for (const [k, v] of Object.entries(s.headers)) merged.set(k.toLowerCase(), v);
-  for (const [k, v] of Object.entries(st.headers)) merged.set(k.toLowerCase(), v);
-  if (st.body && !merged.has('content-type')) {
-    merged.set('content-type', st.body.kind === 'raw' ? st.body.contentType ?? CONTENT_TYPE.raw : CONTENT_TYPE[st.body.kind]);
-  }
-  const headerTs = [...merged].map(([k, v]) => [k, compileTemplate(v, o)] as const);
+  const headerTs = st.headers.map(([k, v]) => [k, compileTemplate(v, o)] as const);
   const headersConstant = headerTs.every(([, t]) => t.isConstant);
   const constHeaders = headersConstant ? headerTs.flatMap(([k, t]) => [k, t(undefined as unknown as IterationContext)]) : null;
   const renderHeaders: Eval<string[]> = constHeaders
@@ -311,8 +184,6 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
     return { as: c.as, kind: 'status' as const, get: (res: ResponseView) => res.status };
   });
   const checks = st.checks.map((c) => compileCheck(c, o));
-  const needsBody = st.captures.some((c) => c.from === 'json') || st.checks.some((c) => c.kind === 'json_equals' || c.kind === 'json_exists' || c.kind === 'body_contains');
-  const needsHeaders = st.captures.some((c) => c.from === 'header');
   const NOT_PARSED = Symbol('not parsed');
   const BAD_JSON = Symbol('bad json');
 
@@ -347,11 +218,13 @@ function compileStep(s: Scenario, st: Step, o: CompileTemplateOptions): Compiled
   const out: CompiledStep = {
     name: st.name,
     method: st.method,
-    origin,
-    needsBody,
-    needsHeaders,
+    origin: st.origin,
+    foreign: st.foreign,
+    hasEvaluation: st.hasEvaluation,
+    needsBody: st.needsBody,
+    needsHeaders: st.needsHeaders,
     isStatic,
-    timeoutMs: st.timeoutMs ?? s.timeoutMs,
+    timeoutMs: st.timeoutMs,
     checkNames: checks.map((c) => c.name),
     render,
     evaluate,
@@ -394,67 +267,4 @@ function compileCheck(c: Check, o: CompileTemplateOptions): { name: string; test
       return { name: c.name, test: (res) => res.durationMs <= ms };
     }
   }
-}
-
-function compileFlow(s: Scenario, f: Flow, vars: Record<string, string>): CompiledFlow {
-  const captured = new Set(f.steps.flatMap((st) => st.captures.map((c) => c.as)));
-  const o: CompileTemplateOptions = { vars, captured, env: {} };
-  const steps = f.steps.map((st) => compileStep(s, st, o));
-  const sources = dataSourcesOf([...f.steps.flatMap(stepTemplates), ...Object.values(s.headers)]);
-  const out: CompiledFlow = { name: f.name, weight: f.weight, steps, dataSources: [...sources].filter((d) => d in s.data) };
-  if (f.pace) out.pace = f.pace;
-  return out;
-}
-
-/** Compile a scenario for worker `workerIndex` of `workerCount`. */
-export function compileScenario(s: Scenario, opts: CompileOptions): CompiledScenario {
-  const { workerIndex, workerCount } = opts;
-  if (!(Number.isInteger(workerCount) && workerCount >= 1 && Number.isInteger(workerIndex) && workerIndex >= 0 && workerIndex < workerCount)) {
-    throw new RangeError(`bad worker index ${workerIndex} of ${workerCount}`);
-  }
-  const seed = opts.seed ?? cryptoRandomInt(0, 2 ** 32 - 1);
-  const random = seededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(workerIndex + 1, 0x85ebca6b)) >>> 0);
-  const vars: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s.variables)) vars[k] = v.value;
-  const flows = s.flows.map((f) => compileFlow(s, f, vars));
-  const weights = flows.map((f) => f.weight);
-  const nextFlow = smoothWeightedRoundRobin(weights);
-  const pickFlow = cumulativePicker(weights);
-
-  // data cursors
-  const cursors = new Map<string, { rows: Record<string, string>[]; stripe: number[]; next: number; random: boolean }>();
-  for (const [name, d] of Object.entries(s.data)) {
-    cursors.set(name, { rows: d.rows, stripe: stripe(d.rows.length, workerIndex, workerCount), next: 0, random: d.order === 'random' });
-  }
-  let localIteration = 0;
-
-  return {
-    name: s.name,
-    origin: new URL(s.target).origin,
-    flows,
-    workerIndex,
-    workerCount,
-    newIteration(flowIndex, vuId) {
-      const flow = flows[flowIndex];
-      const rows: Record<string, Record<string, string> | undefined> = {};
-      for (const src of flow.dataSources) {
-        const c = cursors.get(src)!;
-        if (c.random) rows[src] = c.rows[Math.floor(random() * c.rows.length)];
-        else {
-          rows[src] = c.rows[c.stripe[c.next]];
-          c.next = c.next + 1 === c.stripe.length ? 0 : c.next + 1;
-        }
-      }
-      const iteration = localIteration * workerCount + workerIndex;
-      localIteration++;
-      return { flowIndex, captures: Object.create(null) as Record<string, unknown>, rows, iteration, vu: vuId, rand: random };
-    },
-    nextFlow,
-    pickFlow,
-    random,
-    thinkMs(t) {
-      if (!t) return 0;
-      return t.minMs === t.maxMs ? t.minMs : t.minMs + random() * (t.maxMs - t.minMs);
-    },
-  };
 }

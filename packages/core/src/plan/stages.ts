@@ -27,23 +27,57 @@ export function stageLabel(stages: ReadonlyArray<{ name?: string }>, i: number):
   return stages[i]?.name ?? `stage ${i + 1}/${stages.length}`;
 }
 
-/** Target number of users at time t in the closed model (whole-run count, before splitting). */
-export function usersAt(stages: readonly ClosedStage[], t: number): number {
+/** From `atMs` (ms since the start) on, `users` users run (until the next step). */
+export interface UserStep {
+  atMs: number;
+  users: number;
+}
+
+/**
+ * The closed model's whole-run user count over time, as steps: each stage moves the
+ * count toward its `users` at its spawn rate (one user every 1000/spawnRate ms,
+ * Locust) or at once, and holds it. A stage too short to get there leaves the count
+ * where it got to.
+ */
+export function userSteps(stages: readonly ClosedStage[]): UserStep[] {
+  const out: UserStep[] = [];
   let users = 0;
   let start = 0;
+  const push = (atMs: number, n: number): void => {
+    if (out.length > 0 && out[out.length - 1].atMs === atMs) out[out.length - 1].users = n;
+    else out.push({ atMs, users: n });
+  };
   for (const s of stages) {
-    const local = Math.min(t - start, s.durationMs);
-    if (local < 0) break;
     if (s.spawnRate === undefined || s.spawnRate <= 0) {
       users = s.users;
+      push(start, users);
     } else {
-      const moved = Math.floor((s.spawnRate * local) / 1000);
-      users = s.users > users ? Math.min(s.users, users + moved) : Math.max(s.users, users - moved);
+      const moves = Math.min(Math.abs(s.users - users), Math.floor((s.spawnRate * s.durationMs) / 1000));
+      const dir = s.users > users ? 1 : -1;
+      if (start === 0) push(0, users);
+      for (let m = 1; m <= moves; m++) push(start + Math.min(s.durationMs, (1000 * m) / s.spawnRate), users + dir * m);
+      users += dir * moves;
     }
     start += s.durationMs;
-    if (t < start) break;
   }
-  return users;
+  return out;
+}
+
+/** The count of the last step at or before t (0 before the first). */
+export function stepAt(steps: readonly UserStep[], t: number): number {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid].atMs <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : steps[lo - 1].users;
+}
+
+/** Target number of users at time t in the closed model (whole-run count, before splitting). */
+export function usersAt(stages: readonly ClosedStage[], t: number): number {
+  return stepAt(userSteps(stages), t);
 }
 
 /** Open-model arrival schedule: rate(t) and the time of arrival k. */

@@ -1,7 +1,7 @@
 import type { Interval, RunMeta, Summary } from '../metrics/model.js';
 
 /**
- * The output contract (see DESIGN.md): every method is optional and may be async.
+ * The output contract (docs/architecture.md): every method is optional and may be async.
  * The reporter bus calls them in order, one at a time per reporter, through a
  * bounded queue: a slow reporter loses intervals (counted), never slows the engine.
  * `end` is called on every way out (completion, threshold abort, SIGINT, crash)

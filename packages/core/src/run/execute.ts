@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { Aggregator } from '../metrics/aggregator.js';
 import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
 import { WorkerPool } from '../engine/pool.js';
+import { plan } from '../plan/plan.js';
+import type { Segment, SegmentSequence } from '../plan/segment.js';
 import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../plan/stages.js';
-import { formatSegment, type Segment } from '../plan/segment.js';
 import { ReporterBus } from '../reporting/bus.js';
 import type { Reporter } from '../reporting/reporter.js';
 import { badInput } from '../errors.js';
@@ -52,7 +53,12 @@ export interface ExecuteOptions {
   forceSignal?: AbortSignal;
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
-  shard?: Segment;
+  /** This process's part of the whole load (a shard of a distributed run); default all of it. */
+  segment?: Segment;
+  /** The partition every shard's segment belongs to (k6's segment sequence); default see placeSegment. */
+  segmentSequence?: SegmentSequence;
+  /** Seed of the run's PRNGs (think times, random rows, template functions); default random. */
+  seed?: number;
   /** The redacted config stored in the result. */
   config?: unknown;
   tags?: Record<string, string>;
@@ -74,11 +80,11 @@ function describeModel(s: Scenario): string {
 }
 
 export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<RunResult> {
-  const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const intervalMs = o.intervalMs ?? 1000;
-  const shard = o.shard ?? { index: 0, count: 1 };
+  const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed: o.seed });
+  const workers = runPlan.workers.length;
   // Again here: overrides (--scale) and --workers change what the validated scenario asked of this machine.
-  const beyond = loadCeilingProblems(scenario.load, { workers, share: 1 / shard.count, ceiling: o.loadCeiling });
+  const beyond = loadCeilingProblems(scenario.load, { workers, share: runPlan.fraction, ceiling: o.loadCeiling });
   if (beyond.length > 0) throw badInput('E_LOAD_CEILING', beyond.map((p) => `${p.path}: ${p.problem}`).join('; '), beyond[0].expected);
   if (o.preflight !== false) await preflight(scenario.target);
 
@@ -94,7 +100,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
     workers,
     plannedDurationMs: load.model === 'closed' && load.iterations !== undefined ? undefined : plannedDurationMs,
     intervalMs,
-    segment: formatSegment(shard),
+    segment: runPlan.segment,
     loadctlVersion: LOADCTL_VERSION,
     model: o.model ?? describeModel(scenario),
     tags: { ...scenario.tags, ...o.tags },
@@ -105,7 +111,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
 
   const state: { endReason: Verdict['endReason'] } = { endReason: 'completed' };
   let aborted: ThresholdResult[] = [];
-  const extraWarnings: Warning[] = [];
+  const extraWarnings: Warning[] = runPlan.notes.map((n) => ({ code: 'PLAN', ...n }));
   let shortfallSince: number | null = null;
   let pool: WorkerPool | null = null;
   let startEpoch = 0;
@@ -150,7 +156,8 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
     workers,
     intervalMs,
     {
-      targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) : undefined,
+      // this process's part of the requested rate (a shard runs its segment's fraction of the arrivals)
+      targetRate: schedule ? (a, b) => (((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a)) * runPlan.fraction : undefined,
       stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
       plannedDurationMs: meta.plannedDurationMs,
     },
@@ -177,9 +184,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   let crash: unknown = null;
   if (state.endReason === 'completed') {
     pool = new WorkerPool({
-      scenario,
-      workers,
-      shard,
+      plans: runPlan.workers,
       intervalMs,
       warmupMs: o.warmupMs ?? 0,
       onStart: (e) => {

@@ -1,10 +1,12 @@
 /**
- * Data files for `data:` sources: CSV with a header row (RFC 4180 quoting, `,` or `;`
- * or tab detected from the header) or JSON (an array of objects). Every value becomes
- * a string. Read when the scenario is loaded; workers get the rows.
+ * Data files for `data:` sources: CSV with a header row (RFC 4180 quoting, read by
+ * csv-parse; `,` `;` or tab, whichever splits the header row into most fields, quotes
+ * respected) or JSON (an array of objects). Every value becomes a string. Read when
+ * the scenario is loaded; the plan deals the rows to the workers.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { CsvError, parse, type Options } from 'csv-parse/sync';
 
 export class DataFileError extends Error {
   readonly code = 'E_DATA_FILE' as const;
@@ -14,56 +16,39 @@ export class DataFileError extends Error {
   }
 }
 
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/** Quotes inside unquoted fields are kept as text; rows are checked against the header here (clearer messages). */
+const CSV: Options = { bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false };
+
+function readCsv(text: string, o: Options): string[][] {
+  try {
+    return parse(text, { ...CSV, ...o }) as string[][];
+  } catch (e) {
+    if (e instanceof CsvError) throw new DataFileError(e.code === 'CSV_QUOTE_NOT_CLOSED' ? `unterminated quoted field (${e.message})` : e.message);
+    throw e;
+  }
+}
+
+/** The delimiter that splits the header row (quotes respected) into most fields; ties go to the earlier of , ; tab. */
+function sniffDelimiter(text: string): string {
+  let best: string = DELIMITERS[0];
+  let most = 0;
+  for (const d of DELIMITERS) {
+    let fields = 0;
+    try {
+      fields = readCsv(text, { delimiter: d, to: 1 })[0]?.length ?? 0;
+    } catch {
+      // the header does not read with this delimiter (e.g. a quoted field followed by another delimiter)
+    }
+    if (fields > most) [best, most] = [d, fields];
+  }
+  return best;
+}
+
 /** Parse CSV text with a header row into rows keyed by column name. */
 export function parseCsv(text: string): Record<string, string>[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delim = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
-  const records: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  let fieldStarted = false;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-    } else if (c === delim) {
-      row.push(field);
-      field = '';
-      fieldStarted = false;
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      records.push(row);
-      row = [];
-      field = '';
-      fieldStarted = false;
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else {
-      field += c;
-      fieldStarted = true;
-    }
-    i++;
-  }
-  if (quoted) throw new DataFileError('unterminated quoted field');
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    records.push(row);
-  }
+  const records = readCsv(text, { delimiter: sniffDelimiter(text) });
   const nonEmpty = records.filter((r) => !(r.length === 1 && r[0].trim() === ''));
   if (nonEmpty.length === 0) throw new DataFileError('no header row');
   const header = nonEmpty[0].map((h) => h.trim());
