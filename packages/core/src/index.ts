@@ -3,6 +3,7 @@ export type * from './scenario/model.js';
 export type { Reporter } from './reporting/reporter.js';
 export {
   createHistogram,
+  createCumulativeHistogram,
   decodeHistogram,
   encodeHistogram,
   addEncoded,
