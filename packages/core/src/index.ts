@@ -28,3 +28,5 @@ export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePick
 export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './plan/compile.js';
 export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
+export * from './soak/index.js';
+export { seriesUnit, seriesDirection, formatSeriesValue, formatSlope, type SeriesUnit } from './metrics/series.js';
