@@ -21,14 +21,15 @@ export function seriesUnit(name: string): SeriesUnit {
   const known = EXACT[name];
   if (known !== undefined) return known;
   if (name.startsWith('latency.')) return 'ms';
-  // A scraped series keeps its Prometheus name (possibly with a {label="…"} selector).
-  const base = name.replace(/\{.*\}$/, '');
+  // A scraped series keeps its Prometheus name (possibly with a {label="…"} selector);
+  // a counter is kept as its rate per second, "<name>.rate".
+  const rate = name.endsWith('.rate');
+  const base = (rate ? name.slice(0, -5) : name).replace(/\{.*\}$/, '');
   const last = base.slice(base.lastIndexOf('.') + 1);
+  if (rate) return /_seconds(_total)?$/.test(last) ? 'ratio' : '1/s'; // seconds per second: a CPU share
   if (/_bytes$/.test(last)) return 'bytes';
   if (/_seconds$/.test(last)) return 's';
   if (/_ratio$/.test(last)) return 'ratio';
-  if (/_seconds_total$/.test(last)) return 'ratio'; // a counter of seconds becomes a rate: seconds per second
-  if (/_total$/.test(last)) return '1/s'; // other counters become rates per second
   switch (last) {
     case 'rss':
     case 'heap':
