@@ -30,3 +30,5 @@ export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
 export * from './soak/index.js';
 export { seriesUnit, seriesDirection, formatSeriesValue, formatSlope, type SeriesUnit } from './metrics/series.js';
+export { splitName as splitMonitorName, DEFAULT_SCRAPED_SERIES, type MonitorConfig } from './monitor/index.js';
+export type { SoakOptions } from './run/soak.js';

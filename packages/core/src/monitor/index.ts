@@ -2,5 +2,4 @@
 export { Monitor } from './monitor.js';
 export { planSources, splitName, parseSeriesSelector, DEFAULT_SCRAPED_SERIES, DEFAULT_STOP_GRACE_MS, DEFAULT_READY_TIMEOUT_MS, type MonitorConfig } from './config.js';
 export { execForm } from './command.js';
-export { countTcpStates, TCP_STATES } from './proc.js';
-export { pickSeries, describeUrl } from './scrape.js';
+export { describeUrl } from './scrape.js';

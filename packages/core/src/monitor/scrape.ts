@@ -5,6 +5,7 @@
  * per second between two scrapes, under "<name>.rate". `name_count` / `name_sum` select the
  * count and sum of a histogram or summary `name` (as counters).
  */
+/// <reference path="../types/parse-prometheus-text-format.d.ts" />
 import parsePrometheusTextFormat, { type PromFamily, type PromSample } from 'parse-prometheus-text-format';
 import type { MonitorSourceHealth, MonitorValues } from '../metrics/model.js';
 import { parseSeriesSelector, type SeriesSelector } from './config.js';
