@@ -77,7 +77,7 @@ export function formatSeriesValue(value: number, unit: SeriesUnit): string {
     case 's':
       return `${trim(value, a >= 10 ? 1 : 3)} s`;
     case 'ratio':
-      return `${trim(value * 100, a >= 0.1 ? 1 : 2)}%`;
+      return `${trim(value * 100, a >= 1 ? 0 : a >= 0.1 ? 1 : 2)}%`;
     case '1/s':
       return `${trim(value, a >= 100 ? 0 : 1)}/s`;
     default:

@@ -109,11 +109,15 @@ function judge(name: string, xs: number[], ys: number[]): Trend | null {
   return { metric: name, slopePerHour: fit.slope, low: fit.low, high: fit.high, unit, verdict, mean, points: fit.points, reason };
 }
 
-/** Trends of every series with at least MIN_TREND_POINTS steady intervals, performance series first. */
+/**
+ * Trends of every series with at least MIN_TREND_POINTS steady intervals, performance series
+ * first. Monitored series that stayed 0 throughout (TCP states never seen) are left out.
+ */
 export function computeTrends(timeline: readonly Interval[], o: TrendOptions): Trend[] {
   const out: Trend[] = [];
   for (const [name, s] of collect(timeline, o)) {
     if (s.xs.length < MIN_TREND_POINTS) continue;
+    if (name.includes('.') && !name.startsWith('latency.') && s.ys.every((y) => y === 0)) continue;
     const t = judge(name, s.xs, s.ys);
     if (t) out.push(t);
   }
