@@ -14,7 +14,7 @@ import { Monitor } from '../src/monitor/monitor.js';
 import { execForm } from '../src/monitor/command.js';
 import { planSources, splitName } from '../src/monitor/config.js';
 import { countTcpStates } from '../src/monitor/proc.js';
-import type { MonitorValues } from '../src/metrics/model.js';
+import type { MonitorSample } from '../src/metrics/model.js';
 import { startDocstore, type Child } from './support/child.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -22,10 +22,14 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function sample(m: Monitor): Promise<MonitorValues> {
+/** One sample, flattened to "<source>.<series>" names. */
+async function sample(m: Monitor): Promise<Record<string, number>> {
   m.sampleNow();
   await m.settle();
-  return m.take() ?? {};
+  const s: MonitorSample = m.take() ?? {};
+  const flat: Record<string, number> = {};
+  for (const source in s) for (const series in s[source]) flat[`${source}.${series}`] = s[source][series];
+  return flat;
 }
 
 function get(url: string, agent?: Agent): Promise<number> {

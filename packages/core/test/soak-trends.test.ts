@@ -36,6 +36,17 @@ const stats = (count: number, failed: number, p50: number, p99: number): Request
 });
 
 /** A 1 s interval i with the given figures (latency in µs) and monitor values. */
+/** Flat "<source>.<series>" names to the nested sample shape of Interval.monitor. */
+function nest(flat: Record<string, number> | undefined): Interval['monitor'] {
+  if (!flat) return undefined;
+  const out: NonNullable<Interval['monitor']> = {};
+  for (const [name, v] of Object.entries(flat)) {
+    const dot = name.indexOf('.');
+    (out[name.slice(0, dot)] ??= {})[name.slice(dot + 1)] = v;
+  }
+  return out;
+}
+
 function interval(i: number, o: { rps?: number; p99Us?: number; failed?: number; monitor?: Record<string, number>; lengthMs?: number }): Interval {
   const length = o.lengthMs ?? 1000;
   const rps = o.rps ?? 1000;
@@ -54,7 +65,7 @@ function interval(i: number, o: { rps?: number; p99Us?: number; failed?: number;
     dropped: 0,
     late: 0,
     generator: { cpu: 0.3, eventLoopLagMs: 1 },
-    monitor: o.monitor,
+    monitor: nest(o.monitor),
   };
 }
 

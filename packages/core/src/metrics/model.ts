@@ -121,15 +121,20 @@ export interface Interval {
   /** Highest worker CPU use (0..1) and event-loop lag p99 (ms) seen in this interval. */
   generator: { cpu: number; eventLoopLagMs: number };
   /**
-   * The latest monitor sample (target processes, scraped endpoints, generator, host) taken
-   * before this interval was emitted: series name -> value (names and units in metrics/series.ts).
-   * Absent when nothing is monitored; a series missing from it failed to sample.
+   * The monitor sample (target processes, scraped endpoints, generator, host) taken at about
+   * the interval's start: source -> series -> value, e.g. { target: { rss, fds, "tcp.established" },
+   * generator: { heap }, host: { cpu } }. The full series name is "<source>.<series>"
+   * (names and units in metrics/series.ts). Absent when nothing is monitored; a series missing
+   * from it failed to sample.
    */
-  monitor?: MonitorValues;
+  monitor?: MonitorSample;
 }
 
-/** Monitored series of one sample: `target.rss`, `target.tcp.established`, `generator.heap`, `host.cpu`, … */
+/** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
 export type MonitorValues = Record<string, number>;
+
+/** One monitor sample: source ("target", "target.api", "generator", "host") -> its series. */
+export type MonitorSample = Record<string, MonitorValues>;
 
 /** How a monitored source fared over the run; failing samples are counted, never fatal. */
 export interface MonitorSourceHealth {

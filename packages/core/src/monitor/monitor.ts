@@ -6,7 +6,7 @@
  * A sample that fails (process gone, URL down) is counted in the source's health and becomes
  * a warning at the end; it never stops the run.
  */
-import type { MonitorSourceHealth, MonitorValues, Warning } from '../metrics/model.js';
+import type { MonitorSample, MonitorSourceHealth, MonitorValues, Warning } from '../metrics/model.js';
 import { TargetCommand } from './command.js';
 import { DEFAULT_SCRAPED_SERIES, DEFAULT_STOP_GRACE_MS, planSources, type MonitorConfig } from './config.js';
 import { ProcessSource } from './process.js';
@@ -22,7 +22,7 @@ export interface StartedCommand {
 export class Monitor {
   private readonly sources: Source[] = [];
   readonly commands: StartedCommand[] = [];
-  private latest: MonitorValues | undefined;
+  private latest: MonitorSample | undefined;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
   private readonly notes: Warning[] = [];
@@ -63,25 +63,28 @@ export class Monitor {
   /** Take a sample now unless one is still running. */
   sampleNow(): void {
     if (this.stopped || this.inFlight) return;
-    const out: MonitorValues = {};
+    const out: MonitorSample = {};
     this.inFlight = Promise.all(
       this.sources.map(async (s) => {
         s.health.samples++;
+        // A process and an endpoint may share the "target" prefix: their series names differ.
+        const values: MonitorValues = (out[s.health.name] ??= {});
         try {
-          await s.sample(out);
+          await s.sample(values);
         } catch (err) {
           s.health.failures++;
           s.health.lastError = failureText(err);
         }
       }),
     ).then(() => {
+      for (const source in out) if (Object.keys(out[source]).length === 0) delete out[source];
       this.latest = out;
       this.inFlight = null;
     });
   }
 
   /** The latest finished sample not yet joined to an interval (each sample joins one interval). */
-  take(): MonitorValues | undefined {
+  take(): MonitorSample | undefined {
     const v = this.latest;
     this.latest = undefined;
     return v;

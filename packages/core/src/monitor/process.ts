@@ -16,7 +16,7 @@ export class ProcessSource implements Source {
   constructor(
     /** The pid, or a function giving it (a started command's pid, undefined once it has exited). */
     private readonly pid: number | (() => number | undefined),
-    private readonly prefix: string,
+    prefix: string,
     kind: 'pid' | 'cmd',
     what: string,
     private readonly intervalMs: number,
@@ -27,7 +27,6 @@ export class ProcessSource implements Source {
   async sample(out: MonitorValues): Promise<void> {
     const pid = typeof this.pid === 'function' ? this.pid() : this.pid;
     if (pid === undefined) throw new Error(`${this.health.what} is not running`);
-    const p = this.prefix;
     let stat: pidusage.Status;
     try {
       stat = await pidusage(pid, { maxage: Math.max(MIN_HISTORY_MS, this.intervalMs * 3) });
@@ -35,14 +34,14 @@ export class ProcessSource implements Source {
       const gone = (err as Error).message === 'No matching pid found' || (err as NodeJS.ErrnoException).code === 'ESRCH';
       throw gone ? new Error(`process ${pid} is gone`) : err;
     }
-    out[`${p}.rss`] = stat.memory;
-    out[`${p}.cpu`] = stat.cpu / 100;
+    out.rss = stat.memory;
+    out.cpu = stat.cpu / 100;
     if (!procAvailable()) return;
     const [threads, fd] = await Promise.all([readThreads(pid), readFds(pid)]);
-    out[`${p}.threads`] = threads;
-    out[`${p}.fds`] = fd.fds;
+    out.threads = threads;
+    out.fds = fd.fds;
     const tcp = await readTcpStates(pid, fd.sockets);
-    for (const state in tcp) out[`${p}.tcp.${state}`] = tcp[state];
+    for (const state in tcp) out[`tcp.${state}`] = tcp[state];
   }
 
   async close(): Promise<void> {

@@ -60,7 +60,7 @@ export class ScrapeSource implements Source {
 
   constructor(
     private readonly url: string,
-    private readonly prefix: string,
+    prefix: string,
     series: readonly string[],
     private readonly timeoutMs: number,
   ) {
@@ -88,7 +88,7 @@ export class ScrapeSource implements Source {
         missing.push(sel.text);
         continue;
       }
-      const key = `${this.prefix}.${sel.text}`;
+      const key = sel.text;
       if (!v.counter) {
         out[key] = v.value;
         continue;

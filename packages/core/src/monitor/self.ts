@@ -29,12 +29,12 @@ export class GeneratorSource implements Source {
     const wallMs = now - this.at;
     this.cpu = cpu;
     this.at = now;
-    out['generator.heap'] = getHeapStatistics().used_heap_size;
-    out['generator.rss'] = process.memoryUsage.rss();
+    out.heap = getHeapStatistics().used_heap_size;
+    out.rss = process.memoryUsage.rss();
     // All threads of the process (workers included), in cores: 1 = one core busy.
-    if (wallMs > 0) out['generator.cpu'] = usedUs / 1000 / wallMs;
+    if (wallMs > 0) out.cpu = usedUs / 1000 / wallMs;
     // The main thread's event-loop delay p99 since the last sample (what the aggregator and reporters wait).
-    if (this.lag.count > 0) out['generator.lag'] = this.lag.percentile(99) / 1e6;
+    if (this.lag.count > 0) out.lag = this.lag.percentile(99) / 1e6;
     this.lag.reset();
   }
 
@@ -62,10 +62,10 @@ export class HostSource implements Source {
   async sample(out: MonitorValues): Promise<void> {
     const now = cpuTimes();
     const total = now.total - this.last.total;
-    if (total > 0) out['host.cpu'] = (now.busy - this.last.busy) / total;
+    if (total > 0) out.cpu = (now.busy - this.last.busy) / total;
     this.last = now;
-    out['host.mem.used'] = totalmem() - freemem();
-    out['host.load1'] = loadavg()[0];
+    out['mem.used'] = totalmem() - freemem();
+    out.load1 = loadavg()[0];
   }
 
   async close(): Promise<void> {}

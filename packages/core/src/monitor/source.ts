@@ -1,6 +1,6 @@
 import type { MonitorSourceHealth, MonitorValues } from '../metrics/model.js';
 
-/** One monitored thing. `sample` writes its series into `out` and rejects when the sample failed. */
+/** One monitored thing. `sample` writes its series (named without the source prefix) into `out`; it rejects when the sample failed. */
 export interface Source {
   readonly health: MonitorSourceHealth;
   sample(out: MonitorValues): Promise<void>;

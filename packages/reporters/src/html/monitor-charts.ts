@@ -36,7 +36,7 @@ interface Group {
   section: ChartSection;
   unit: string;
   scale: number;
-  keys: string[];
+  keys: Key[];
 }
 
 const DRAWN: Record<SeriesUnit, { unit: string; scale: number; what: string }> = {
@@ -49,32 +49,37 @@ const DRAWN: Record<SeriesUnit, { unit: string; scale: number; what: string }> =
   '': { unit: '', scale: 1, what: 'load average and other series' },
 };
 
-/** "target.api.rss" → "target.api"; "target.rss" → "target"; "host.mem.used" → "host". */
-function sourceOf(key: string, prefixes: readonly string[]): string {
-  return prefixes.find((p) => key.startsWith(`${p}.`)) ?? key.split('.')[0];
+interface Key {
+  source: string;
+  series: string;
 }
 
-/** Every monitored key over the runs, in first-seen order; TCP states that were never seen are left out. */
-function monitoredKeys(views: ReadonlyArray<{ result: RunResult }>): string[] {
-  const seen = new Map<string, boolean>();
+/** Every monitored series over the runs, in first-seen order; TCP states that were never seen are left out. */
+function monitoredKeys(views: ReadonlyArray<{ result: RunResult }>): Key[] {
+  const seen = new Map<string, Key & { nonZero: boolean }>();
   for (const v of views) {
     for (const iv of v.result.timeline) {
       if (!iv.monitor) continue;
-      for (const k in iv.monitor) seen.set(k, seen.get(k) === true || iv.monitor[k] !== 0);
+      for (const source in iv.monitor) {
+        for (const series in iv.monitor[source]) {
+          const id = `${source}\u0000${series}`;
+          const k = seen.get(id) ?? { source, series, nonZero: false };
+          k.nonZero ||= iv.monitor[source][series] !== 0;
+          seen.set(id, k);
+        }
+      }
     }
   }
-  return [...seen].filter(([k, nonZero]) => nonZero || !k.includes('.tcp.')).map(([k]) => k);
+  return [...seen.values()].filter((k) => k.nonZero || !k.series.startsWith('tcp.')).map(({ source, series }) => ({ source, series }));
 }
 
-function groups(keys: readonly string[], views: ReadonlyArray<{ result: RunResult }>): Group[] {
-  // Source prefixes: "target.<name>" when the run named its sources (summary.monitor), else "target".
-  const prefixes = [...new Set(views.flatMap((v) => (v.result.summary.monitor ?? []).map((m) => m.name)))].sort((a, b) => b.length - a.length);
+function groups(keys: readonly Key[]): Group[] {
   const out = new Map<string, Group>();
   for (const key of keys) {
-    const source = sourceOf(key, prefixes);
+    const { source } = key;
     const section: ChartSection = source === 'generator' || source === 'host' ? 'generator' : 'target';
-    const unit = seriesUnit(key);
-    const tcp = key.startsWith(`${source}.tcp.`);
+    const unit = seriesUnit(`${source}.${key.series}`);
+    const tcp = key.series.startsWith('tcp.');
     const id = `monitor-${source.replace(/[^\w-]/g, '-')}-${tcp ? 'tcp' : unit === '' ? 'other' : unit.replace('/', '-per-')}`;
     let g = out.get(id);
     if (!g) {
@@ -94,21 +99,21 @@ export function monitorCharts<V extends { result: RunResult; groups: Interval[][
   const keys = monitoredKeys(views);
   if (keys.length === 0) return [];
   const charts: Array<MonitorChart<S>> = [];
-  for (const g of groups(keys, views)) {
+  for (const g of groups(keys)) {
     const out: S[] = [];
     for (const v of views) {
-      g.keys.forEach((key, i) => {
-        const label = key.slice(key.lastIndexOf('.', key.includes('{') ? key.indexOf('{') : key.length) + 1) || key;
+      g.keys.forEach(({ source, series }, i) => {
         const pick = (iv: Interval): number | null => {
-          const x = iv.monitor?.[key];
+          const x = iv.monitor?.[source]?.[series];
           return x === undefined ? null : x * g.scale;
         };
-        out.push(line(v, g.keys.length === 1 ? key : label, palette[i % palette.length], pick));
+        const label = g.keys.length === 1 ? `${source}.${series}` : series.startsWith('tcp.') ? series.slice(4) : series;
+        out.push(line(v, label, palette[i % palette.length], pick));
       });
     }
     charts.push({ id: g.id, title: g.title, kind: 'time', unit: g.unit, xs: grid.xs, series: out, markers: [], section: g.section });
   }
-  if (keys.some((k) => k.startsWith('generator.'))) {
+  if (keys.some((k) => k.source === 'generator')) {
     // The workers' highest event-loop utilisation, already in every interval.
     const elu = views.map((v) => line(v, 'workers (highest ELU)', '#111827', (iv) => Math.round(iv.generator.cpu * 1000) / 10));
     charts.push({ id: 'monitor-workers-elu', title: 'generator: worker threads busy (event-loop utilisation)', kind: 'time', unit: '%', xs: grid.xs, series: elu, markers: [], section: 'generator' });
