@@ -32,14 +32,15 @@ async function soakRun(env: Record<string, string>): Promise<{ result: RunResult
   const child = await startDocstore(env);
   children.push(child);
   const loaded: Scenario = await loadScenario(SCENARIO, { env: { DOCSTORE_URL: child.url } });
+  const bounded = (iterations: number): Scenario['load'] => ({ model: 'closed', stages: [{ durationMs: 300_000, users: 2 }], iterations });
   const scenario: Scenario = {
     ...loaded,
-    load: { model: 'closed', stages: [{ durationMs: 300_000, users: 2 }], iterations: ITERATIONS },
+    load: bounded(ITERATIONS),
     flows: loaded.flows.map((f) => ({ ...f, pace: { minMs: 20, maxMs: 20 } })),
     thresholds: loaded.thresholds.filter((t) => t.expression === 'trend(target.rss) < 50MB/h'),
   };
   // Warm the target up by count first (JIT, heap sizes, connection handling), unmonitored.
-  const warm = await run({ ...scenario, load: { ...scenario.load, iterations: WARMUP_ITERATIONS }, thresholds: [] }, { workers: 1 });
+  const warm = await run({ ...scenario, load: bounded(WARMUP_ITERATIONS), thresholds: [] }, { workers: 1 });
   expect(warm.summary.total.count).toBe(WARMUP_ITERATIONS * 4);
   const result = await run(scenario, {
     workers: 1,
