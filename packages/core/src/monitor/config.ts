@@ -6,7 +6,7 @@
  *   the generator                           generator.heap .rss .cpu .lag
  *   its host                                host.cpu .mem.used .load1
  *
- * <prefix> is "target" when there is one process source (and "target" for one endpoint);
+ * <prefix> is "target" when there is one process source, named or not (and "target" for one endpoint);
  * with several of a kind each gets "target.<name>", the name given as NAME=… or defaulted
  * (pid<PID>, cmd, cmd2, url, url2, …).
  */
@@ -53,7 +53,7 @@ export interface NamedSource<T> {
 const NAME = /^[A-Za-z_][\w-]*$/;
 
 function prefixes<T extends { name?: string }>(items: readonly T[], fallback: (item: T, i: number) => string): Array<NamedSource<T>> {
-  const single = items.length === 1 && items[0].name === undefined;
+  const single = items.length === 1;
   const seen = new Set<string>();
   return items.map((spec, i) => {
     const name = spec.name ?? fallback(spec, i);
