@@ -26,7 +26,7 @@ afterEach(async () => {
 async function sample(m: Monitor): Promise<Record<string, number>> {
   m.sampleNow();
   await m.settle();
-  const s: MonitorSample = m.take() ?? {};
+  const s: MonitorSample = m.take()?.values ?? {};
   const flat: Record<string, number> = {};
   for (const source in s) for (const series in s[source]) flat[`${source}.${series}`] = s[source][series];
   return flat;

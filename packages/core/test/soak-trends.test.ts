@@ -234,6 +234,22 @@ describe('trend verdicts', () => {
     expect(v.status).toBe('too_short');
   });
 
+  it('places a sample at the time it was taken, not at its interval: late samples do not blur a leak', () => {
+    // RSS grows exactly 1 MB per second of sample time; samples lag their interval by 0..900 ms.
+    const rand = rng(3);
+    const timeline = Array.from({ length: 30 }, (_, i) => {
+      const iv = interval(i, {});
+      const at = iv.start + Math.floor(rand() * 900);
+      const t = (at - (iv.end - iv.elapsedMs)) / 1000;
+      iv.monitor = { target: { rss: 100e6 + t * 1e6 } };
+      iv.monitorAt = at;
+      return iv;
+    });
+    const rss = trend(computeTrends(timeline, { fromMs: 0, intervalMs: 1000 }), 'target.rss');
+    expect(rss.slopePerHour).toBeCloseTo(3.6e9, -3);
+    expect(rss.high - rss.low).toBeLessThan(1e3);
+  });
+
   it('a stable run says so, and names what it did not monitor', () => {
     const flat = computeTrends(
       Array.from({ length: 30 }, (_, i) => interval(i, {})),

@@ -128,6 +128,8 @@ export interface Interval {
    * from it failed to sample.
    */
   monitor?: MonitorSample;
+  /** Epoch ms when `monitor` was sampled (trends place it there, not at the interval's middle). */
+  monitorAt?: number;
 }
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */

@@ -22,7 +22,7 @@ export interface StartedCommand {
 export class Monitor {
   private readonly sources: Source[] = [];
   readonly commands: StartedCommand[] = [];
-  private latest: MonitorSample | undefined;
+  private latest: { at: number; values: MonitorSample } | undefined;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
   private readonly notes: Warning[] = [];
@@ -64,6 +64,7 @@ export class Monitor {
   sampleNow(): void {
     if (this.stopped || this.inFlight) return;
     const out: MonitorSample = {};
+    const at = Date.now();
     this.inFlight = Promise.all(
       this.sources.map(async (s) => {
         s.health.samples++;
@@ -78,13 +79,13 @@ export class Monitor {
       }),
     ).then(() => {
       for (const source in out) if (Object.keys(out[source]).length === 0) delete out[source];
-      this.latest = out;
+      this.latest = { at, values: out };
       this.inFlight = null;
     });
   }
 
-  /** The latest finished sample not yet joined to an interval (each sample joins one interval). */
-  take(): MonitorSample | undefined {
+  /** The latest finished sample not yet joined to an interval (each sample joins one interval), with when it was taken (epoch ms). */
+  take(): { at: number; values: MonitorSample } | undefined {
     const v = this.latest;
     this.latest = undefined;
     return v;

@@ -62,8 +62,11 @@ export async function startMonitoring(config: MonitorConfig | undefined, target:
 /** Join the latest sample to an interval about to be reported, and ask for the next one. */
 export function joinSample(m: Monitor | null, i: Interval): void {
   if (!m) return;
-  const values = m.take();
-  if (values) i.monitor = values;
+  const sample = m.take();
+  if (sample) {
+    i.monitor = sample.values;
+    i.monitorAt = sample.at;
+  }
   m.sampleNow();
 }
 

@@ -65,7 +65,11 @@ function collect(timeline: readonly Interval[], o: TrendOptions): Map<string, { 
     if (iv.total.latency.count > 0) for (const [name, p] of PERCENTILE_SERIES) put(name, x, (iv.total.latency.percentiles[p] ?? 0) / 1000);
     if (iv.total.count > 0) put('error_rate', x, iv.total.failed / iv.total.count);
     put('rps', x, iv.rps);
-    if (iv.monitor) for (const source in iv.monitor) for (const series in iv.monitor[source]) put(`${source}.${series}`, x, iv.monitor[source][series]);
+    if (!iv.monitor) continue;
+    // A sample sits at the time it was taken (it may lag the interval on a busy machine).
+    const runStart = iv.end - iv.elapsedMs;
+    const at = iv.monitorAt !== undefined && iv.monitorAt > runStart ? (iv.monitorAt - runStart) / 3_600_000 : x;
+    for (const source in iv.monitor) for (const series in iv.monitor[source]) put(`${source}.${series}`, at, iv.monitor[source][series]);
   }
   return out;
 }
