@@ -68,11 +68,6 @@ describe('soak: scenarios/docstore-soak.yml against a leaking docstore', () => {
     expect(s.total.failed).toBe(0);
     expect(s.total.count).toBe(ITERATIONS * 4);
     const rss = trend(result, 'target.rss');
-    if (process.env.SOAK_DEBUG) {
-      console.log(rss?.reason, rss?.points);
-      const t0 = result.timeline[0].end - result.timeline[0].elapsedMs;
-      console.log(JSON.stringify(result.timeline.map((i) => [i.monitorAt ? i.monitorAt - t0 : null, i.monitor?.target?.rss ? Math.round(i.monitor.target.rss / 1e6) : null, i.total.count])));
-    }
     expect(rss, JSON.stringify(s.trends)).toBeDefined();
     expect(rss!.verdict, rss!.reason).toBe('growing');
     expect(rss!.low).toBeGreaterThan(0);
@@ -103,7 +98,6 @@ describe('soak: scenarios/docstore-soak.yml against a leaking docstore', () => {
     expect(s.total.failed).toBe(0);
     for (const metric of ['target.rss', 'target.fds', 'target.tcp.established']) {
       const t = trend(result, metric);
-      if (process.env.SOAK_DEBUG) console.log(metric, t?.reason, t?.points);
       expect(t, metric).toBeDefined();
       expect(t!.verdict, `${metric}: ${t!.reason}`).not.toBe('growing');
     }
