@@ -114,6 +114,15 @@ describe('console', () => {
     expect(lines.some((l) => /^ {2}target\.fds +\+3600\/h .* growing$/.test(l))).toBe(true);
   });
 
+  it('the live line shows the monitored target RSS and descriptors', () => {
+    const run = leakyRun();
+    const live = new Sink(false);
+    const reporter = new ConsoleReporter({ live, out: new Sink(false), color: false });
+    reporter.start(run.meta);
+    reporter.interval(run.intervals[5]);
+    expect(live.text.trim().split('\n').pop()).toMatch(/ │ target 110\.0 MB 55 fds$/);
+  });
+
   it('the live view stays one line per interval over 24 h of 1 s intervals (piped) and one rewritten line on a TTY', () => {
     const run = makeRun({ intervals: 1, targetRate: 50_000 });
     const base: Interval = { ...run.intervals[0], rps: 50_000, activeUsers: 12_345 };
