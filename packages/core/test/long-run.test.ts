@@ -18,10 +18,11 @@ const PER_TICK = (RATE * TICK_MS) / 1000; // 3e6 requests per tick
 const TOTAL = PER_TICK * TICKS; // 4.32e9 > 2^32
 const BYTES_IN = 1234;
 
-/** Latency: 99 % of requests at exactly 250 µs (one bucket), 1 % at 40 ms. */
+/** Latency: 99.9 % of requests at exactly 250 µs (one bucket: 4.3e9 counts, past 2^32), 0.1 % at 40 ms. */
 const FAST_US = 250;
 const SLOW_US = 40_000;
-const SLOW_PER_TICK = PER_TICK / 100;
+const SLOW_PER_TICK = PER_TICK / 1000;
+const FAILED_PER_TICK = PER_TICK / 10_000;
 
 /** hdr-histogram-js methods its typings leave out. */
 interface Buckets {
@@ -56,13 +57,15 @@ function snapshot(worker: number, tick: number, startEpoch: number): WorkerSnaps
         count: half,
         responses: half,
         errorCount: 0,
-        failed: 0,
-        statuses: { '200': half },
+        failed: FAILED_PER_TICK / 2,
+        statuses: { '200': half - FAILED_PER_TICK / 2, '500': FAILED_PER_TICK / 2 },
         errors: {},
         bytesIn: half * BYTES_IN,
         bytesOut: half * 100,
         latency: halfLatency,
         serviceTime: halfLatency,
+        // 1 in 10 000 requests failed, all slow: the successful-only distribution is derived from it.
+        failedLatency: sparse([[SLOW_US, FAILED_PER_TICK / 2]]),
       },
     },
     flows: { f: { iterations: half, failed: 0, duration: sparse([[FAST_US * 2, half]]) } },
@@ -72,6 +75,8 @@ function snapshot(worker: number, tick: number, startEpoch: number): WorkerSnaps
     started: 0,
     dropped: 0,
     late: 0,
+    missed: 0,
+    loadEndedAt: 0,
     cpu: 0.5,
     eventLoopLagMs: 1,
   };
@@ -103,18 +108,21 @@ describe('24 h at 50 000 req/s through the aggregator', () => {
     const total = agg.totalAccumulator();
     expect(total.count).toBe(TOTAL);
     expect(total.responses).toBe(TOTAL);
-    expect(total.statuses).toEqual({ '200': TOTAL });
+    expect(total.statuses).toEqual({ '200': TOTAL - FAILED_PER_TICK * TICKS, '500': FAILED_PER_TICK * TICKS });
+    expect(total.failed).toBe(FAILED_PER_TICK * TICKS);
     expect(total.bytesIn).toBe(TOTAL * BYTES_IN); // 5.3e12, exact in a double
     expect(total.latency.totalCount).toBe(TOTAL);
-    // The fast bucket alone holds 4.28e9... per name and more in the total: past 2^32 in the
-    // flow's single bucket. A 32-bit count wraps and the percentile scan never reaches p50.
+    // The fast bucket alone holds 4.32e9 counts, past 2^32 (so does the flow's single bucket):
+    // a 32-bit count wraps and the percentile scan never reaches p50.
     const fastCount = (PER_TICK - SLOW_PER_TICK) * TICKS;
+    expect(fastCount).toBeGreaterThan(2 ** 32);
     expect(buckets(total.latency).getCountAtValue(FAST_US)).toBe(fastCount);
     const stats = total.toStats();
     expect(stats.latency.count).toBe(TOTAL);
     expect(stats.latency.percentiles['50']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
     expect(stats.latency.percentiles['99']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
-    expect(stats.latency.percentiles['99.9']).toBe(buckets(total.latency).highestEquivalentValue(SLOW_US));
+    expect(stats.latency.percentiles['99.9']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
+    expect(stats.latency.percentiles['99.99']).toBe(buckets(total.latency).highestEquivalentValue(SLOW_US));
     expect(stats.latency.max).toBeGreaterThanOrEqual(SLOW_US);
     expect(stats.latency.max).toBeLessThanOrEqual(buckets(total.latency).highestEquivalentValue(SLOW_US));
     const expectedMean =
@@ -143,6 +151,10 @@ describe('24 h at 50 000 req/s through the aggregator', () => {
     expect(summary.total.rps).toBeCloseTo(RATE, 6);
     expect(summary.rps.mean).toBeCloseTo(RATE, 6);
     expect(summary.total.latency.percentiles['99']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
+    // The successful-only latency (all requests minus the failed ones) is as exact.
+    expect(summary.total.successLatency!.count).toBe(TOTAL - FAILED_PER_TICK * TICKS);
+    expect(summary.total.successLatency!.percentiles['50']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
+    expect(summary.total.successLatency!.percentiles['99.99']).toBe(buckets(total.latency).highestEquivalentValue(SLOW_US));
     total.destroy();
     agg.requests.destroy();
     agg.flows.destroy();
