@@ -18,7 +18,7 @@ const LAYERS = {
   capacity: ['metrics', 'thresholds'],
   soak: ['metrics', 'thresholds'],
   // samples the target and the host
-  monitor: ['metrics'],
+  monitor: ['metrics', 'types'],
   // the reporter contract and bus
   reporting: ['metrics'],
   // parse, validate, model (a scenario carries threshold specs and checks their grammar)

@@ -10,18 +10,23 @@
  *   PUT    /docs/:key                   { op: "set", value: {...} } replaces (or creates) the whole document
  *   DELETE /docs/:key                   → 204
  *   GET    /health
+ *   GET    /leak                           → what the leak switches have leaked (404 when off; see leak.ts)
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { applyAt, getAt, keysOf, parseOperation, parsePath, randomDoc, type Json, type JsonObject } from './docs.js';
+import { installLeaks, type LeakOptions } from './leak.js';
 import { badRequest, createBaseApp, errorSchema, HttpError, listen, notFound, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 
 export { HttpError, type BaseAppOptions, type ListenOptions, type RunningService } from '@loadctl-example/common';
 export { randomDoc, type Json, type JsonObject, type Operation } from './docs.js';
+export { leakOptionsFromProcess, MAX_LEAKED_SOCKETS, type LeakOptions, type LeakState } from './leak.js';
 
 export interface DocstoreAppOptions extends BaseAppOptions {
   /** Upper bound on stored documents; beyond it creation answers 507 (default 1,000,000). */
   maxDocs?: number;
+  /** Leak memory or connections per request, on purpose (soak tests; off by default). */
+  leak?: LeakOptions;
 }
 
 export interface DocstoreStartOptions extends DocstoreAppOptions, ListenOptions {}
@@ -44,6 +49,10 @@ export function createApp(options: DocstoreAppOptions = {}): FastifyInstance {
   const app = createBaseApp(options);
   const docs = new Map<string, JsonObject>();
   const maxDocs = options.maxDocs ?? 1_000_000;
+  if (options.leak) {
+    const leaked = installLeaks(app, options.leak);
+    app.get('/leak', async () => ({ ...leaked }));
+  }
 
   const lookup = (key: string): JsonObject => {
     const doc = docs.get(key);

@@ -3,6 +3,7 @@ export type * from './scenario/model.js';
 export type { Reporter } from './reporting/reporter.js';
 export {
   createHistogram,
+  createCumulativeHistogram,
   decodeHistogram,
   encodeHistogram,
   addEncoded,
@@ -26,3 +27,7 @@ export * from './scenario/index.js';
 export * from './plan/index.js';
 export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
+export * from './soak/index.js';
+export { seriesUnit, seriesDirection, formatSeriesValue, formatSlope, type SeriesUnit } from './metrics/series.js';
+export { splitName as splitMonitorName, DEFAULT_SCRAPED_SERIES, type MonitorConfig } from './monitor/index.js';
+export type { SoakOptions } from './run/soak.js';

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxDB1, type InfluxDB1Server } from '../../../scripts/servers/index.mjs';
 import { InfluxDBReporter } from '../src/influxdb/index.js';
 import { makeRun, type SyntheticRun } from './support/synthetic.js';
+import { computeTrends } from '@loadctl/core';
 
 const DASHBOARD = fileURLToPath(new URL('../../../examples/grafana/loadctl-influxdb1.json', import.meta.url));
 
@@ -46,6 +47,15 @@ let run: SyntheticRun;
 beforeAll(async () => {
   influx = await startInfluxDB1({ db: 'loadctl' });
   run = makeRun({ intervals: 30, seed: 11, startedAt: Date.now() - 10 * 60_000 });
+  // What --monitor-pid and the generator/host sampling add (the "Target and generator" row).
+  run.intervals.forEach((iv, i) => {
+    iv.monitor = {
+      target: { rss: 80e6 + i * 1e6, cpu: 0.3, fds: 40 + i, threads: 11, 'tcp.established': 20, 'tcp.close_wait': 0 },
+      generator: { heap: 20e6, rss: 90e6, cpu: 0.5, lag: 2 },
+      host: { cpu: 0.4, 'mem.used': 4e9, load1: 1.2 },
+    };
+  });
+  run.summary.trends = computeTrends(run.intervals, { fromMs: 0, intervalMs: run.meta.intervalMs });
   const reporter = new InfluxDBReporter({ url: influx.url, version: 1, db: 'loadctl', flushIntervalMs: 100 });
   reporter.start(run.meta);
   for (const iv of run.intervals) reporter.interval(iv);

@@ -4,6 +4,7 @@ import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions }
 import { BaseCommand } from '../lib/base-command.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
+import { monitorConfigFrom } from '../lib/monitor.js';
 import { describeError, exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 
 export default class Quick extends BaseCommand {
@@ -74,6 +75,8 @@ from each request's scheduled time (free of coordinated omission).`;
         preflight: flags.preflight,
         signal: interrupt.signal,
         forceSignal: interrupt.force,
+        monitor: monitorConfigFrom(flags, 'results'),
+        trendWarmupMs: flags['trend-warmup'],
       };
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
       const reporters = reportersFor(flags, quickConfig(options));

@@ -10,6 +10,15 @@ export const durationFlag = Flags.custom<number>({
   },
 });
 
+/** A duration flag that may be 0 (`0`, `30s`, `5m`). */
+export const durationOrZeroFlag = Flags.custom<number>({
+  parse: async (input) => {
+    const ms = input.trim() === '0' ? 0 : parseDuration(input);
+    if (ms === undefined || ms < 0) throw new Error(`"${input}" is not a duration; use e.g. 0, 30s, 5m`);
+    return ms;
+  },
+});
+
 /** A positive whole number flag. */
 export const countFlag = Flags.custom<number>({
   parse: async (input) => {
@@ -57,4 +66,17 @@ export const runFlags = {
   'influxdb-flush': durationFlag({ description: 'how often points are written (default 5s)' }),
   'prometheus-port': Flags.integer({ description: 'serve Prometheus /metrics on this port during the run', min: 0, max: 65535 }),
   debug: Flags.boolean({ description: 'show stack traces for errors' }),
+  ...monitorFlags(),
 };
+
+/** Monitoring and trend flags (docs/soak.md). */
+function monitorFlags() {
+  return {
+    'monitor-pid': Flags.string({ description: 'sample this process every interval: RSS, CPU, descriptors, threads, TCP connections per state ([NAME=]PID, repeatable)', multiple: true }),
+    'monitor-cmd': Flags.string({ description: "start the target with this command (e.g. 'node server.js'), monitor it, stop it at the end; its output goes to the out dir (repeatable)", multiple: true }),
+    'monitor-url': Flags.string({ description: 'scrape this Prometheus text endpoint every interval ([NAME=]URL, repeatable)', multiple: true }),
+    'monitor-series': Flags.string({ description: 'series to keep from --monitor-url, e.g. process_resident_memory_bytes or name{label="v"} (repeatable; default: RSS, heap, fds, handles, CPU)', multiple: true }),
+    'monitor-self': Flags.boolean({ description: "sample loadctl itself and its host too: heap, CPU, event-loop lag, host CPU, memory, load (--no-monitor-self to skip)", default: true, allowNo: true }),
+    'trend-warmup': durationOrZeroFlag({ description: 'leave this much of the start out of trends and the soak verdict (default: 10% of the run, at most 5m)' }),
+  };
+}

@@ -1,15 +1,22 @@
 import type { RawFlowStats, RawRequestStats } from './snapshot.js';
-import { addSparse, createHistogram, encodeHistogram, histogramDifference, summarizeHistogram, type Histogram } from './histogram.js';
+import { addSparse, createCumulativeHistogram, createHistogram, encodeHistogram, histogramDifference, summarizeHistogram, type Histogram } from './histogram.js';
 import type { CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number | undefined>): void {
   for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
 }
 
+/** Histograms of one interval (32-bit counts) or of a whole run (`wide`: 64-bit counts, see histogram.ts). */
+function histogram(wide: boolean): Histogram {
+  return wide ? createCumulativeHistogram() : createHistogram();
+}
+
 /**
  * Mergeable stats of one request name: plain counters plus lossless histograms of the
  * latency (every request), the service time, and the failed requests' latency (created
  * on the first failure), from which the successful-only distribution is derived.
+ * Counters are doubles, exact to 2^53 (9e15): 24 h at 50 000 req/s is 4.3e9 requests.
+ * `wide` for cumulative stats: histogram counts that cannot wrap past 4.29e9 per bucket.
  */
 export class RequestAccumulator {
   count = 0;
@@ -20,22 +27,27 @@ export class RequestAccumulator {
   errors: Partial<Record<ErrorKind, number>> = {};
   bytesIn = 0;
   bytesOut = 0;
-  readonly latency: Histogram = createHistogram();
-  readonly serviceTime: Histogram = createHistogram();
+  readonly latency: Histogram;
+  readonly serviceTime: Histogram;
   failedLatency: Histogram | null = null;
+
+  constructor(private readonly wide = false) {
+    this.latency = histogram(wide);
+    this.serviceTime = histogram(wide);
+  }
 
   addRaw(raw: RawRequestStats): void {
     this.addCounters(raw);
     addSparse(this.latency, raw.latency);
     addSparse(this.serviceTime, raw.serviceTime);
-    if (raw.failedLatency.length > 0) addSparse((this.failedLatency ??= createHistogram()), raw.failedLatency);
+    if (raw.failedLatency.length > 0) addSparse((this.failedLatency ??= histogram(this.wide)), raw.failedLatency);
   }
 
   add(other: RequestAccumulator): void {
     this.addCounters(other);
     this.latency.add(other.latency);
     this.serviceTime.add(other.serviceTime);
-    if (other.failedLatency !== null) (this.failedLatency ??= createHistogram()).add(other.failedLatency);
+    if (other.failedLatency !== null) (this.failedLatency ??= histogram(this.wide)).add(other.failedLatency);
   }
 
   /** Latency of the successful requests only (status < 400): every request's minus the failed ones'. */
@@ -95,7 +107,11 @@ export class RequestAccumulator {
 export class FlowAccumulator {
   iterations = 0;
   failed = 0;
-  readonly duration: Histogram = createHistogram();
+  readonly duration: Histogram;
+
+  constructor(wide = false) {
+    this.duration = histogram(wide);
+  }
 
   addRaw(raw: RawFlowStats): void {
     this.iterations += raw.iterations;

@@ -44,8 +44,9 @@ export interface IntervalContext {
 }
 
 export class Aggregator {
-  readonly requests = new AccumulatorMap(() => new RequestAccumulator());
-  readonly flows = new AccumulatorMap(() => new FlowAccumulator());
+  /** Cumulative over the run: 64-bit histogram counts (a 24 h run overflows 32-bit buckets). */
+  readonly requests = new AccumulatorMap(() => new RequestAccumulator(true));
+  readonly flows = new AccumulatorMap(() => new FlowAccumulator(true));
   readonly checks: CheckCounts = {};
   dropped = 0;
   missed = 0;
@@ -249,7 +250,7 @@ export class Aggregator {
 
   /** Cumulative total over all request names. */
   totalAccumulator(): RequestAccumulator {
-    const total = new RequestAccumulator();
+    const total = new RequestAccumulator(true);
     for (const acc of this.requests.byName.values()) total.add(acc);
     return total;
   }

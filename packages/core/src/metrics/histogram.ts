@@ -6,18 +6,34 @@ export type Histogram = hdr.Histogram;
 /** Highest latency we track: one hour, in microseconds. Larger values are clamped. */
 export const HIGHEST_TRACKABLE_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
+/**
+ * Counts per bucket: 32-bit for the histograms of one interval (a worker's tick can never
+ * hold 4.29e9 requests), 64-bit (Float64Array, exact to 2^53) for cumulative ones: 24 h at
+ * 50 000 req/s is 4.3e9 requests, and a narrow latency distribution puts most of them into
+ * one bucket, which a Uint32 count silently wraps (percentiles then come out wrong or 0).
+ */
 const BIT_BUCKET_SIZE = 32;
+const WIDE_BIT_BUCKET_SIZE = 64;
 
-/** A latency histogram in microseconds with the fixed precision every part of loadctl shares. */
-export function createHistogram(): Histogram {
+function build(bitBucketSize: 32 | 64): Histogram {
   return hdr.build({
-    bitBucketSize: BIT_BUCKET_SIZE,
+    bitBucketSize,
     autoResize: false,
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
     numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
     useWebAssembly: false,
   });
+}
+
+/** A latency histogram in microseconds with the fixed precision every part of loadctl shares (32-bit counts: one interval). */
+export function createHistogram(): Histogram {
+  return build(BIT_BUCKET_SIZE);
+}
+
+/** The same shape with 64-bit counts, for stats that accumulate over a whole run (and anything decoded). */
+export function createCumulativeHistogram(): Histogram {
+  return build(WIDE_BIT_BUCKET_SIZE);
 }
 
 /** Record a value in µs, clamped into the trackable range (0 counts as 1 µs). */
@@ -30,10 +46,11 @@ export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
+/** Decode into a 64-bit histogram: an encoded histogram may be cumulative over a long run. */
 export function decodeHistogram(encoded: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
+  const decoded = hdr.decodeFromCompressedBase64(encoded, WIDE_BIT_BUCKET_SIZE, false);
   // Normalise to our shape so later `add`s never resize or lose precision.
-  const h = createHistogram();
+  const h = createCumulativeHistogram();
   h.add(decoded);
   decoded.destroy();
   return h;
@@ -41,7 +58,7 @@ export function decodeHistogram(encoded: string): Histogram {
 
 /** Merge `encoded` into `into` losslessly. */
 export function addEncoded(into: Histogram, encoded: string): void {
-  const decoded = hdr.decodeFromCompressedBase64(encoded, BIT_BUCKET_SIZE, false);
+  const decoded = hdr.decodeFromCompressedBase64(encoded, WIDE_BIT_BUCKET_SIZE, false);
   into.add(decoded);
   decoded.destroy();
 }
@@ -177,7 +194,8 @@ export function addSparse(into: Histogram, sparse: SparseCounts): void {
  * what remains (hdr-histogram-js's own subtract keeps `a`'s).
  */
 export function histogramDifference(a: Histogram, b: Histogram | null): Histogram {
-  const out = createHistogram();
+  // 64-bit: `a` may be a cumulative histogram past 2^32 in a bucket.
+  const out = createCumulativeHistogram();
   if (b === null) {
     out.add(a);
     return out;

@@ -7,6 +7,7 @@
  * Times: wall-clock instants are epoch milliseconds; durations of requests
  * (latency, service time) are microseconds.
  */
+import type { SeriesUnit } from './series.js';
 
 /** How a request failed before an HTTP status could be counted. */
 export type ErrorKind =
@@ -119,6 +120,68 @@ export interface Interval {
   stage?: string;
   /** Highest worker CPU use (0..1) and event-loop lag p99 (ms) seen in this interval. */
   generator: { cpu: number; eventLoopLagMs: number };
+  /**
+   * The monitor sample (target processes, scraped endpoints, generator, host) taken at about
+   * the interval's start: source -> series -> value, e.g. { target: { rss, fds, "tcp.established" },
+   * generator: { heap }, host: { cpu } }. The full series name is "<source>.<series>"
+   * (names and units in metrics/series.ts). Absent when nothing is monitored; a series missing
+   * from it failed to sample.
+   */
+  monitor?: MonitorSample;
+  /** Epoch ms when `monitor` was sampled (trends place it there, not at the interval's middle). */
+  monitorAt?: number;
+}
+
+/** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
+export type MonitorValues = Record<string, number>;
+
+/** One monitor sample: source ("target", "target.api", "generator", "host") -> its series. */
+export type MonitorSample = Record<string, MonitorValues>;
+
+/** How a monitored source fared over the run; failing samples are counted, never fatal. */
+export interface MonitorSourceHealth {
+  /** The series prefix, e.g. "target", "target.api", "generator", "host". */
+  name: string;
+  kind: 'pid' | 'cmd' | 'url' | 'generator' | 'host';
+  /** What is sampled: "pid 1234", the command, the URL (credentials removed). */
+  what: string;
+  samples: number;
+  failures: number;
+  lastError?: string;
+}
+
+/**
+ * A linear trend of one series over the steady part of the run (warm-up excluded).
+ * `growing`: a resource piles up (memory, descriptors, connections); `degrading`: latency or
+ * errors rise, or throughput falls. Either needs the 95 % interval to exclude zero AND the change
+ * it implies over the window to pass a practical floor (see soak/trends.ts).
+ */
+export interface Trend {
+  /** e.g. "latency.p99", "error_rate", "rps", "target.rss", "target.tcp.established", "generator.heap". */
+  metric: string;
+  /** Least-squares slope, in `unit` per hour. */
+  slopePerHour: number;
+  /** 95 % confidence interval of the slope (autocorrelation-corrected), `unit` per hour. */
+  low: number;
+  high: number;
+  /** Unit of the series ("bytes", "ms", "ratio", "count", "1/s", "s" or "" when unknown). */
+  unit: SeriesUnit;
+  verdict: 'stable' | 'growing' | 'degrading';
+  /** Mean of the series over the window. */
+  mean: number;
+  /** Points (intervals) the fit used. */
+  points: number;
+  /** Why the verdict, in words. */
+  reason: string;
+}
+
+/** The soak verdict in one line: did the target look stable, leaking or degrading, and why. */
+export interface SoakVerdict {
+  status: 'stable' | 'leaking' | 'degrading' | 'too_short';
+  headline: string;
+  /** The steady window the trends cover, ms since the run start. */
+  fromMs: number;
+  toMs: number;
 }
 
 /** Cumulative stats of one request name: summary figures plus the lossless encoded histograms. */
@@ -223,6 +286,12 @@ export interface Summary {
   warnings: Warning[];
   /** Reporter health, filled by the reporter bus. */
   reporters: Record<string, { errors: number; dropped: number; notes: string[] }>;
+  /** Linear trends per hour of latency, error rate, rps and every monitored series (runs long enough to fit). */
+  trends?: Trend[];
+  /** The one-line soak verdict over `trends`. */
+  soak?: SoakVerdict;
+  /** Monitored sources and how many of their samples failed. */
+  monitor?: MonitorSourceHealth[];
 }
 
 /** result.json: everything `report`, `merge` and `compare` need. */

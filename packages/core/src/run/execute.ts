@@ -23,6 +23,8 @@ import { buildSummary } from './summary.js';
 import { decideVerdict } from './verdict.js';
 import { rateShortfall, timelineWarnings } from './warnings.js';
 import { defaultWorkers } from './workers.js';
+import { finishSoak, joinSample, startMonitoring, type SoakOptions } from './soak.js';
+import type { Monitor } from '../monitor/index.js';
 
 /** Decides thresholds; supplied by the thresholds module (kept apart so the engine never depends on it). */
 export interface ThresholdJudge {
@@ -32,7 +34,7 @@ export interface ThresholdJudge {
   shouldAbort?(summary: Summary, elapsedMs: number): ThresholdResult[];
 }
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends SoakOptions {
   kind: 'quick' | 'scenario';
   /** Worker threads; default: cores - 1 (at least 1). */
   workers?: number;
@@ -80,6 +82,16 @@ function describeModel(s: Scenario): string {
 }
 
 export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<RunResult> {
+  // A --monitor-cmd target is started (and awaited) before the preflight, and stopped on every way out.
+  const monitor = await startMonitoring(o.monitor, scenario.target, o.intervalMs ?? 1000);
+  try {
+    return await executeRun(scenario, o, monitor);
+  } finally {
+    await monitor?.stop();
+  }
+}
+
+async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monitor | null): Promise<RunResult> {
   const intervalMs = o.intervalMs ?? 1000;
   const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed: o.seed });
   const workers = runPlan.workers.length;
@@ -124,6 +136,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
   };
 
   const onInterval = (i: Interval): void => {
+    joinSample(monitor, i);
     bus.interval(i);
     if (state.endReason !== 'completed') return;
     // Abort-on-fail thresholds, judged on the cumulative stats so far.
@@ -191,6 +204,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
         startEpoch = e;
         meta.startedAt = Math.round(e);
         agg.start(e);
+        monitor?.sampleNow();
       },
       onSnapshot: (s) => agg.add(s),
       onWorkerLost: (w, err) => {
@@ -208,6 +222,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       await pool.destroy();
     }
   }
+  await monitor?.stop();
   // The run ends when the workers last measured, not after their shutdown.
   const endEpoch = agg.lastSnapshotAt > startEpoch && startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (startEpoch === 0) {
@@ -218,6 +233,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
 
   const endReason = state.endReason;
   const summary = buildSummary({ meta, agg, endEpoch, startEpoch, verdict: { passed: false, thresholds: [], endReason }, warnings: [] });
+  extraWarnings.push(...finishSoak(summary, agg.timeline, monitor, { stagesMs: load.stages.map((st) => st.durationMs), trendWarmupMs: o.trendWarmupMs }));
   const thresholds = o.judge ? o.judge.evaluate(summary) : [];
   for (const t of thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
   summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });

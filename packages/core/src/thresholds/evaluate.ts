@@ -8,7 +8,7 @@
  * names no known request or flow fails with `actual: null`: it never passes silently.
  */
 import { percentileOfEncoded } from '../metrics/histogram.js';
-import type { CheckCounts, FlowStats, LatencySummary, RequestStats, Summary, ThresholdResult } from '../metrics/model.js';
+import type { CheckCounts, FlowStats, LatencySummary, RequestStats, Summary, ThresholdResult, Trend } from '../metrics/model.js';
 import type { ThresholdSpec } from './spec.js';
 import { effectiveSource, parseThreshold, scopeKind, type ParsedThreshold, type ThresholdOp } from './parse.js';
 
@@ -50,6 +50,8 @@ export interface ThresholdStats {
   flows: Record<string, FlowView>;
   checks: { passes: number; fails: number };
   dropped: number;
+  /** Slope per hour of each trended series (Summary.trends), for trend(...) thresholds. */
+  trends?: Record<string, number>;
 }
 
 /** A latency view from a summary (µs) plus, optionally, its encoded histogram for any percentile. */
@@ -88,6 +90,7 @@ export interface StatsInput {
   flows: Record<string, FlowStats>;
   checks: CheckCounts;
   dropped: number;
+  trends?: readonly Trend[];
 }
 
 function requestView(r: StatsInput['total'], elapsedMs: number): RequestView {
@@ -119,6 +122,7 @@ export function buildThresholdStats(input: StatsInput): ThresholdStats {
     ),
     checks: { passes, fails },
     dropped: input.dropped,
+    trends: input.trends ? Object.fromEntries(input.trends.map((t) => [t.metric, t.slopePerHour])) : undefined,
   };
 }
 
@@ -130,6 +134,7 @@ export function thresholdStatsFromSummary(summary: Summary): ThresholdStats {
     flows: summary.flows,
     checks: summary.checks,
     dropped: summary.dropped,
+    trends: summary.trends,
   });
 }
 
@@ -176,6 +181,7 @@ function aggregate(t: ParsedThreshold, v: LatencyView): number | null {
 /** The measured value of `t` in `scope`, or null (no data, unknown scope, metric not measured there). */
 export function thresholdActual(t: ParsedThreshold, scope: string, stats: ThresholdStats): number | null {
   const kind = scopeKind(scope);
+  if (t.metric === 'trend') return kind === 'total' ? (stats.trends?.[t.series ?? ''] ?? null) : null;
   const isAgg = t.metric === 'p' || t.metric === 'avg' || t.metric === 'min' || t.metric === 'max' || t.metric === 'med';
   if (kind === 'flow') {
     const f = stats.flows[scope.slice(5)];

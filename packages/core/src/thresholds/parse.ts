@@ -5,6 +5,7 @@
  * Grammar (whitespace is free between tokens):
  *
  *   threshold := metric op value
+ *              | "trend(" series ")" op slope
  *   metric    := aggregate
  *              | "error_rate"     failed requests / requests  (status >= 400 or transport error)
  *              | "failed_rate"    failed iterations / iterations            (flow scopes)
@@ -26,18 +27,36 @@
  *              | "%"                              rates; no unit = a ratio 0..1
  *              | "/s"                             rps; optional
  *
+ *   series    := "p(50)" | "p(95)" | "p(99)"      = latency.p50, latency.p95, latency.p99
+ *              | "latency.p50" | "latency.p95" | "latency.p99" | "error_rate" | "rps"
+ *              | name                             a monitored series: target.rss, target.fds,
+ *                                                 target.tcp.established, generator.heap, host.cpu,
+ *                                                 target.<prometheus name>[{label="v"}], …
+ *   slope     := number [ slope_unit ] "/h"      the linear trend per hour over the steady part
+ *   slope_unit:= "B" | "kB" | "KB" | "MB" | "GB" | "TB" | "KiB" | "MiB" | "GiB"   bytes series
+ *              | "us" | "µs" | "ms" | "s"                                       time series
+ *              | "%"                          ratio series (error_rate, cpu): percentage points
+ *              (none)                         the series' own unit (counts, req/s, bytes, ms, ratio)
+ *
  * Examples: `p(95) < 200ms`, `p(99.9) <= 1s`, `avg<150`, `error_rate < 1%`,
  * `checks > 99.5%`, `rps >= 450`, `dropped == 0`, `service_time.p(99) < 50ms`,
- * `success.p(99) < 100ms`.
+ * `success.p(99) < 100ms`,
+ * `trend(target.rss) < 50MB/h`, `trend(p(99)) < 10ms/h`, `trend(target.fds) < 10/h`,
+ * `trend(error_rate) < 0.1%/h`, `trend(rps) > -100/h`.
  *
  * Limits are converted to the metric's unit: ms for time, a ratio 0..1 for rates,
- * 1/s for rps, a plain number for counts.
+ * 1/s for rps, a plain number for counts; trend limits to the series' unit per hour
+ * (bytes/h, ms/h, ratio/h, ...). Trends are judged on the whole run (scope "total", at the
+ * end, never mid-run); a series the run did not record fails with `actual: null`.
  */
+import { seriesUnit, type SeriesUnit } from '../metrics/series.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
-export type ThresholdMetric = 'p' | 'avg' | 'min' | 'max' | 'med' | 'error_rate' | 'failed_rate' | 'rps' | 'count' | 'checks' | 'dropped';
+export type ThresholdMetric = 'p' | 'avg' | 'min' | 'max' | 'med' | 'error_rate' | 'failed_rate' | 'rps' | 'count' | 'checks' | 'dropped' | 'trend';
 export type LatencySource = 'latency' | 'success' | 'service_time' | 'iteration_duration';
-export type ThresholdUnit = 'ms' | 'ratio' | '1/s' | 'count';
+/** A trend's limit is in its series' unit per hour: "bytes/h", "ms/h", "ratio/h", "count/h", "1/s/h", "s/h" or "/h". */
+export type TrendUnit = `${SeriesUnit}/h`;
+export type ThresholdUnit = 'ms' | 'ratio' | '1/s' | 'count' | TrendUnit;
 export type ScopeKind = 'total' | 'request' | 'flow';
 
 export interface ParsedThreshold {
@@ -46,6 +65,8 @@ export interface ParsedThreshold {
   percentile?: number;
   /** For aggregates: which latency; undefined = the scope's default. */
   source?: LatencySource;
+  /** For metric "trend": the series, normalised (p(99) -> "latency.p99"). */
+  series?: string;
   op: ThresholdOp;
   /** Limit in `unit`. */
   limit: number;
@@ -68,10 +89,72 @@ export class ThresholdSyntaxError extends Error {
 const AGGREGATES = ['avg', 'min', 'max', 'med'] as const;
 const RATIOS = ['error_rate', 'failed_rate', 'checks'] as const;
 const SOURCES: readonly LatencySource[] = ['latency', 'success', 'service_time', 'iteration_duration'];
-export const THRESHOLD_METRICS: readonly string[] = ['p(N)', ...AGGREGATES, 'error_rate', 'failed_rate', 'rps', 'count', 'checks', 'dropped'];
+export const THRESHOLD_METRICS: readonly string[] = ['p(N)', ...AGGREGATES, 'error_rate', 'failed_rate', 'rps', 'count', 'checks', 'dropped', 'trend(series)'];
 const TIME_UNITS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000 };
 const OPS: readonly ThresholdOp[] = ['<=', '>=', '==', '!=', '<', '>'];
-const METRIC_EXPECTED = 'p(N), avg, min, max, med, error_rate, failed_rate, rps, count, checks or dropped';
+const METRIC_EXPECTED = 'p(N), avg, min, max, med, error_rate, failed_rate, rps, count, checks, dropped or trend(series)';
+const BYTE_UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+const TRENDED_PERCENTILES = ['50', '95', '99'];
+
+/** The series named inside trend( … ), normalised; throws for latency percentiles that have no trend. */
+function trendSeries(raw: string, offset: number): string {
+  const p = /^(?:latency\.)?p\(\s*(\d+(?:\.\d+)?)\s*\)$/.exec(raw) ?? /^latency\.p(\d+(?:\.\d+)?)$/.exec(raw);
+  if (p) {
+    if (!TRENDED_PERCENTILES.includes(String(Number(p[1])))) {
+      throw new ThresholdSyntaxError(`no trend is kept for p(${p[1]})`, offset, 'p(50), p(95) or p(99)');
+    }
+    return `latency.p${Number(p[1])}`;
+  }
+  if (!/^[A-Za-z_][\w.:-]*(\{[^}]*\})?$/.test(raw)) {
+    throw new ThresholdSyntaxError(raw === '' ? 'trend() needs a series' : `"${raw}" is not a series name`, offset, 'p(99), error_rate, rps or a monitored series such as target.rss');
+  }
+  return raw;
+}
+
+/** `trend(series) op slope`, from just after "trend(". */
+function parseTrend(s: string, open: number): ParsedThreshold {
+  // The matching ")": p(99) nests one pair; label values in quotes may hold anything.
+  let depth = 1;
+  let close = -1;
+  let quoted = false;
+  for (let k = open; k < s.length && close < 0; k++) {
+    const c = s[k];
+    if (quoted) {
+      if (c === '\\') k++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) close = k;
+  }
+  if (close < 0) throw new ThresholdSyntaxError('"trend(" is not closed', s.length, '")"');
+  const series = trendSeries(s.slice(open, close).trim(), open);
+  let i = close + 1;
+  while (i < s.length && /\s/.test(s[i])) i++;
+  const op = OPS.find((o) => s.startsWith(o, i));
+  if (!op) throw new ThresholdSyntaxError(`expected an operator at "${s.slice(i, i + 2) || 'the end'}"`, i, 'one of < <= > >= == !=');
+  i += op.length;
+  while (i < s.length && /\s/.test(s[i])) i++;
+  const valueAt = i;
+  const vm = /^(-?\d+(?:\.\d+)?)\s*([A-Za-zµ%]*)\s*(\/\s*h)?\s*$/.exec(s.slice(i));
+  if (!vm) throw new ThresholdSyntaxError(`expected a slope per hour at "${s.slice(i) || 'the end'}"`, i, 'a number, a unit and "/h", e.g. 50MB/h, 10ms/h, 5/h');
+  if (!vm[3]) throw new ThresholdSyntaxError(`a trend is a change per hour: write "${vm[1]}${vm[2]}/h"`, valueAt, 'a slope per hour, e.g. 50MB/h');
+  const unit = seriesUnit(series);
+  const num = Number(vm[1]);
+  const u = vm[2];
+  let limit = num;
+  const bad = (expected: string): never => {
+    throw new ThresholdSyntaxError(`"${u}" is not a unit of ${series} (${unit === '' ? 'no known unit' : unit})`, valueAt, expected);
+  };
+  if (u !== '') {
+    if (unit === 'bytes') limit = num * (BYTE_UNITS[u] ?? bad('a size per hour: B, kB, MB, GB, KiB, MiB or GiB, e.g. 50MB/h'));
+    else if (unit === 'ms' || unit === 's') {
+      const ms = TIME_UNITS[u === 'm' ? '' : u] ?? bad('a duration per hour: us, ms or s, e.g. 10ms/h');
+      limit = unit === 'ms' ? num * ms : (num * ms) / 1000;
+    } else if (unit === 'ratio' && u === '%') limit = Number(`${vm[1]}e-2`);
+    else bad(unit === 'ratio' ? 'percentage points per hour, e.g. 0.5%/h, or a ratio per hour' : 'a plain number per hour, e.g. 10/h');
+  }
+  return { metric: 'trend', series, op, limit, unit: `${unit}/h` };
+}
 
 /** Parse one expression. Throws ThresholdSyntaxError. */
 export function parseThreshold(expression: string): ParsedThreshold {
@@ -82,6 +165,8 @@ export function parseThreshold(expression: string): ParsedThreshold {
   };
   ws();
   if (i >= s.length) throw new ThresholdSyntaxError('empty threshold', 0, `"metric op value", e.g. "p(95) < 200ms"`);
+
+  if (/^trend\s*\(/.test(s.slice(i))) return parseTrend(s, s.indexOf('(', i) + 1);
 
   // metric
   let source: LatencySource | undefined;
@@ -176,6 +261,7 @@ export function scopeKind(scope: string): ScopeKind {
 
 /** Why `t` cannot apply to a scope of this kind, or undefined if it can. */
 export function checkThresholdScope(t: ParsedThreshold, kind: ScopeKind): string | undefined {
+  if (t.metric === 'trend') return kind === 'total' ? undefined : 'trend() is measured over the whole run (scope "total")';
   const isAgg = t.metric === 'p' || (AGGREGATES as readonly string[]).includes(t.metric);
   if (isAgg) {
     if (kind === 'flow' && (t.source === 'latency' || t.source === 'success' || t.source === 'service_time')) return `${t.source} is not measured per flow (use iteration_duration or a request scope)`;

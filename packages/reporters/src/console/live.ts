@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Interval, RunMeta } from '@loadctl/core';
-import { duration, int, ms, pct, rate } from './format.js';
+import { bytes, duration, int, ms, pct, rate } from './format.js';
 
 /** One progress line per interval: elapsed/remaining, stage, users or rate, RPS, p50/p95/p99, errors, checks. */
 export function liveLine(i: Interval, meta: RunMeta, c: ChalkInstance): string {
@@ -30,6 +30,8 @@ export function liveLine(i: Interval, meta: RunMeta, c: ChalkInstance): string {
   }
   if (passes + fails > 0) parts.push(fails > 0 ? c.yellow(`checks ${pct(passes / (passes + fails), 1)}`) : `checks ${pct(1, 0)}`);
   if (i.dropped > 0) parts.push(c.red(`dropped ${int(i.dropped)}`));
+  const target = i.monitor?.target;
+  if (target?.rss !== undefined) parts.push(`target ${bytes(target.rss)}${target.fds !== undefined ? ` ${int(target.fds)} fds` : ''}`);
   if (i.generator.cpu >= 0.95) parts.push(c.yellow('generator busy'));
   return parts.join(c.dim(' │ '));
 }

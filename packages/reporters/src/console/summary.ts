@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import { decodeHistogram, isWholeSegment, logBuckets, PERCENTILES, type CumulativeRequestStats, type Summary } from '@loadctl/core';
+import { decodeHistogram, formatSlope, isWholeSegment, logBuckets, PERCENTILES, type CumulativeRequestStats, type SeriesUnit, type Summary } from '@loadctl/core';
 import { bytes, duration, int, ms, pct, rate, table } from './format.js';
+import { renderSoak } from './soak.js';
 
 const PCT_LABELS = PERCENTILES.map(String);
 
@@ -68,6 +69,7 @@ export function formatThresholdValue(v: number | null, unit: string): string {
     case 'count':
       return int(v);
     default:
+      if (unit.endsWith('/h')) return formatSlope(v, unit.slice(0, -2) as SeriesUnit);
       return `${Number(v.toFixed(3))} ${unit}`;
   }
 }
@@ -148,6 +150,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
       out.push(`  ${mark} ${scope}${t.expression}   measured ${actual}${t.aborted ? c.red('  (aborted the run)') : ''}`);
     }
   }
+  out.push(...renderSoak(s, c));
   const notes = Object.entries(s.reporters).filter(([, h]) => h.notes.length > 0 || h.errors > 0 || h.dropped > 0);
   if (notes.length > 0) {
     head('Reporters');

@@ -15,6 +15,7 @@ import {
   type Reduced,
   type TimeGrid,
 } from './downsample.js';
+import { monitorCharts } from './monitor-charts.js';
 
 export interface SeriesSpec {
   label: string;
@@ -49,6 +50,8 @@ export interface ChartSpec {
   series: SeriesSpec[];
   markers: ChartMarker[];
   note?: string;
+  /** Monitored series are drawn in their own sections of the report (monitor-charts.ts). */
+  section?: 'target' | 'generator';
 }
 
 export interface ReportData {
@@ -130,6 +133,7 @@ export function buildReportData(runs: Array<{ key: RunKey; label: string; result
     loadChart(views, grid, compare),
     droppedChart(views, grid, compare),
     ...spectrumCharts(views, drawnNames, compare, skipped),
+    ...monitorCharts({ views, grid, compare, series, palette: PALETTE }),
   ];
   return {
     version: 1,

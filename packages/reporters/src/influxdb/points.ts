@@ -13,6 +13,7 @@ import {
   type RunMeta,
   type Summary,
 } from '@loadctl/core';
+import { monitorPoints, trendPoints } from './monitor-points.js';
 
 export const MEASUREMENTS = {
   requests: 'loadctl_requests',
@@ -137,7 +138,7 @@ export function intervalLines(iv: Interval, tags: Record<string, string>): strin
   float(run, 'generator_cpu', iv.generator.cpu);
   float(run, 'event_loop_lag_ms', iv.generator.eventLoopLagMs);
   if (iv.stage) run.stringField('stage', iv.stage);
-  points.push(run);
+  points.push(run, ...monitorPoints(iv, tags));
   return toLines(points);
 }
 
@@ -180,7 +181,7 @@ export function summaryLines(summary: Summary, tags: Record<string, string>): st
   int(t, 'thresholds_failed', summary.verdict.thresholds.filter((x) => !x.passed).length);
   t.booleanField('passed', summary.verdict.passed);
   t.stringField('end_reason', summary.verdict.endReason);
-  points.push(t);
+  points.push(t, ...trendPoints(summary, tags));
   return toLines(points);
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ERROR_KINDS, type Interval, type Reporter, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
+import { MonitorGauges } from './monitor-gauges.js';
 
 export interface PrometheusReporterOptions {
   /** Port to serve on (default 9464); 0 picks a free port (see `.url`). */
@@ -81,6 +82,7 @@ export class PrometheusReporter implements Reporter {
   private readonly elapsed: Gauge;
   private readonly finished: Gauge;
   private readonly passed: Gauge;
+  private readonly monitorGauges: MonitorGauges;
 
   constructor(options: PrometheusReporterOptions = {}) {
     const port = options.port ?? 9464;
@@ -121,6 +123,7 @@ export class PrometheusReporter implements Reporter {
     this.finished = gauge('loadctl_run_finished', '1 once the run has ended.', []);
     this.passed = gauge('loadctl_run_passed', 'At the end: 1 if all thresholds passed, else 0.', []);
     this.finished.set(0);
+    this.monitorGauges = new MonitorGauges(this.registry);
   }
 
   /** The metrics URL once listening, e.g. "http://127.0.0.1:9464/metrics". */
@@ -240,6 +243,7 @@ export class PrometheusReporter implements Reporter {
     };
     for (const [name, s] of Object.entries(iv.requests)) quantiles(name, s);
     quantiles('total', iv.total);
+    this.monitorGauges.interval(iv);
   }
 
   async end(summary: Summary): Promise<void> {
@@ -259,6 +263,7 @@ export class PrometheusReporter implements Reporter {
     topUp(this.late, {}, summary.late);
     this.finished.set(1);
     this.passed.set(summary.verdict.passed ? 1 : 0);
+    this.monitorGauges.end(summary);
     if (this.options.lingerMs > 0 && this.server) await new Promise((r) => setTimeout(r, this.options.lingerMs));
     await this.close();
   }
