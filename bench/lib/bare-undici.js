@@ -32,6 +32,8 @@ for (let i = 0; i < connections; i++) {
 }
 setTimeout(() => {
   stop = true;
-  console.log(JSON.stringify({ rps: count / seconds }));
+  const cpu = process.cpuUsage();
+  // CPU per request (user + system, whole process): steadier than RPS on a shared machine.
+  console.log(JSON.stringify({ rps: count / seconds, cpuUsPerRequest: (cpu.user + cpu.system) / count }));
   process.exit(0);
 }, seconds * 1000);

@@ -3,11 +3,10 @@
  * when pipelining) loop over flows. The count follows the stages' target at their
  * spawn rate; this worker runs its exact share of the users (segment.ts).
  */
-import type { Client } from 'undici';
 import { shareOf } from '../plan/segment.js';
 import { totalDurationMs, usersAt } from '../plan/stages.js';
 import type { ClosedStage } from '../scenario/model.js';
-import { createClient, type ConnectionOptions } from './connections.js';
+import { createClient, type ConnectionOptions, type HttpClient } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -21,7 +20,7 @@ export interface ClosedDriverOptions {
 
 export class ClosedDriver {
   private readonly runners: Array<IterationRunner> = [];
-  private readonly clients: Client[] = [];
+  private readonly clients: HttpClient[] = [];
   private readonly durationMs: number;
   private remaining: number;
   private control: NodeJS.Timeout | null = null;

@@ -83,6 +83,22 @@ export class Exchange {
     this.finish(err);
   }
 
+  // --- hints for the lean HTTP/1.1 client (http1/fast-client.ts); undici ignores them ---
+  /** Without captures or checks on headers, the client need not copy them out. */
+  get wantsHeaders(): boolean {
+    return this.keepHeaders;
+  }
+
+  get wantsBody(): boolean {
+    return this.keepBody;
+  }
+
+  /** Exact bytes on the wire, in place of the estimates (called before onComplete). */
+  onWireBytes(sent: number, received: number): void {
+    this.bytesOut = sent;
+    this.bytesIn = received;
+  }
+
   /** Abort the request in flight (timeout, stop); undici then calls onError. */
   abort(err: Error): boolean {
     if (!this.inFlight || this.abortFn === null) return false;

@@ -8,6 +8,7 @@ import { Piscina } from 'piscina';
 import { compose, type Segment } from '../plan/segment.js';
 import type { Scenario } from '../scenario/model.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { HttpClientKind } from './connections.js';
 import type { MainToWorker, WorkerToMain } from './control.js';
 
 export interface WorkerPoolOptions {
@@ -17,6 +18,7 @@ export interface WorkerPoolOptions {
   shard: Segment;
   intervalMs: number;
   warmupMs: number;
+  httpClient?: HttpClientKind;
   onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
@@ -61,7 +63,7 @@ export class WorkerPool {
       });
       const segment = compose(this.o.shard, { index: w, count: n });
       const task = this.piscina
-        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, port: port2 }, { transferList: [port2] })
+        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, httpClient: this.o.httpClient, port: port2 }, { transferList: [port2] })
         .then(
           (final: WorkerSnapshot) => {
             this.o.onSnapshot(final);

@@ -4,8 +4,8 @@
  * A closed-model virtual user is one runner looping; in the open model runners
  * are pooled and each arrival borrows one.
  */
-import type { Client, Dispatcher } from 'undici';
-import type { Waiter } from './connections.js';
+import type { Dispatcher } from 'undici';
+import type { HttpClient, Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
 import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
 import type { PreparedFlow, PreparedStep, WorkerRuntime } from './runtime.js';
@@ -16,7 +16,7 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
 export class IterationRunner implements Waiter {
   readonly exchange: Exchange;
   /** Owned (closed model) or borrowed per request (open model). */
-  client: Client | null = null;
+  client: HttpClient | null = null;
   /** Inside an iteration (including think time). */
   busy = false;
   /** Closed model: this virtual user should keep looping. */
@@ -90,7 +90,7 @@ export class IterationRunner implements Waiter {
     }
   }
 
-  grant(client: Client): void {
+  grant(client: HttpClient): void {
     this.client = client;
     this.send();
   }

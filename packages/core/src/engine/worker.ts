@@ -10,6 +10,7 @@ import type { Segment } from '../plan/segment.js';
 import { compileScenario } from '../plan/compile.js';
 import type { Scenario } from '../scenario/model.js';
 import { ClosedDriver } from './closed-driver.js';
+import type { HttpClientKind } from './connections.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
@@ -25,6 +26,7 @@ export interface WorkerTask {
   port: MessagePort;
   /** Send load this long before the run, unmeasured, so the run starts with a warm JIT. */
   warmupMs: number;
+  httpClient?: HttpClientKind;
 }
 
 /**
@@ -42,7 +44,7 @@ async function warmUp(task: WorkerTask, ms: number): Promise<void> {
   const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port: port1, hostHeader: url.host });
   const driver = new ClosedDriver(rt, {
     stages: [{ durationMs: ms, users }],
-    connection: { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs },
+    connection: { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs, httpClient: task.httpClient },
   });
   rt.startPerf = performance.now();
   await driver.run();
@@ -58,7 +60,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
   const url = new URL(scenario.target);
   const program = compileScenario(scenario, { workerIndex: segment.index, workerCount: segment.count });
   const rt = new WorkerRuntime({ scenario, program, segment, worker: task.worker, intervalMs: task.intervalMs, port, hostHeader: url.host });
-  const connection = { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs };
+  const connection = { origin: url.origin, pipelining: scenario.pipelining, timeoutMs: scenario.timeoutMs, httpClient: task.httpClient };
   const load = scenario.load;
   const driver =
     load.model === 'closed'

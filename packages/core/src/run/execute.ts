@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator } from '../metrics/aggregator.js';
 import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
+import type { HttpClientKind } from '../engine/connections.js';
 import { WorkerPool } from '../engine/pool.js';
 import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../plan/stages.js';
 import { formatSegment, type Segment } from '../plan/segment.js';
@@ -42,6 +43,8 @@ export interface ExecuteOptions {
    */
   warmupMs?: number;
   reporters?: Reporter[];
+  /** HTTP client for plain http targets: `fast` (lean HTTP/1.1 over net, the default) or `undici`. https always uses undici. */
+  httpClient?: HttpClientKind;
   /** Aborting it stops the run like SIGINT: in-flight requests are dropped, results are kept. */
   signal?: AbortSignal;
   /**
@@ -182,6 +185,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       shard,
       intervalMs,
       warmupMs: o.warmupMs ?? 0,
+      httpClient: o.httpClient,
       onStart: (e) => {
         startEpoch = e;
         meta.startedAt = Math.round(e);
