@@ -3,13 +3,14 @@
  * worker, a MessageChannel each for snapshots, a common start once every worker
  * is ready, and stop messages.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { compose, type Segment } from '../plan/segment.js';
 import type { Scenario } from '../scenario/model.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
 import type { HttpClientKind } from './connections.js';
 import type { MainToWorker, WorkerToMain } from './control.js';
+import type { ArrivalTimerKind } from './precise-timer.js';
 
 export interface WorkerPoolOptions {
   scenario: Scenario;
@@ -19,6 +20,7 @@ export interface WorkerPoolOptions {
   intervalMs: number;
   warmupMs: number;
   httpClient?: HttpClientKind;
+  arrivalTimer?: ArrivalTimerKind;
   onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
@@ -51,7 +53,7 @@ export class WorkerPool {
     for (let w = 0; w < n; w++) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
-      port1.on('message', (m: WorkerToMain) => {
+      const onMessage = (m: WorkerToMain): void => {
         if (m.type === 'ready') {
           ready++;
           if (ready === n && !this.stopped) {
@@ -60,10 +62,11 @@ export class WorkerPool {
             this.broadcast({ type: 'start', startEpoch });
           }
         } else this.o.onSnapshot(m);
-      });
+      };
+      port1.on('message', onMessage);
       const segment = compose(this.o.shard, { index: w, count: n });
       const task = this.piscina
-        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, httpClient: this.o.httpClient, port: port2 }, { transferList: [port2] })
+        .run({ scenario: this.o.scenario, worker: w, segment, intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, httpClient: this.o.httpClient, arrivalTimer: this.o.arrivalTimer, port: port2 }, { transferList: [port2] })
         .then(
           (final: WorkerSnapshot) => {
             this.o.onSnapshot(final);
@@ -72,7 +75,12 @@ export class WorkerPool {
             this.o.onWorkerLost(w, err);
           },
         )
-        .finally(() => port1.close());
+        .finally(() => {
+          // The task's result travels apart from the port: snapshots still queued on the port
+          // (a starved worker's last interval) are taken now, not lost with the close.
+          for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) onMessage(m.message as WorkerToMain);
+          port1.close();
+        });
       tasks.push(task);
     }
     await Promise.all(tasks);
