@@ -12,6 +12,7 @@ import { ArrivalSchedule } from '../plan/stages.js';
 import type { OpenStage } from '../scenario/model.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
+import { createArrivalTimer, type ArrivalTimer, type ArrivalTimerKind } from './precise-timer.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
 
@@ -32,7 +33,13 @@ export interface OpenDriverOptions {
   maxInFlight: number;
   connections: number;
   connection: ConnectionOptions;
+  /** How the driver waits for the next arrival (precise-timer.ts). Default DEFAULT_ARRIVAL_TIMER. */
+  timer?: ArrivalTimerKind;
+  /** Called for every arrival started, with how late (ms) it started after its scheduled time. */
+  onArrival?: (lateMs: number) => void;
 }
+
+export const DEFAULT_ARRIVAL_TIMER: ArrivalTimerKind = 'precise';
 
 export class OpenDriver {
   private readonly schedule: ArrivalSchedule;
@@ -40,7 +47,10 @@ export class OpenDriver {
   private readonly all: Array<IterationRunner> = [];
   private readonly cap: number;
   private k: number;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Immediate | null = null;
+  private readonly arrivals: ArrivalTimer;
+  private readonly pumpFn = (): void => this.pump();
+  private readonly onArrival: ((lateMs: number) => void) | undefined;
   private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
@@ -48,6 +58,8 @@ export class OpenDriver {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
     this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
     this.k = rt.segment.index;
+    this.arrivals = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER);
+    this.onArrival = o.onArrival;
     rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
     rt.activeUsers = () => this.all.length - this.idle.length;
   }
@@ -87,7 +99,7 @@ export class OpenDriver {
         return;
       }
       if (at > t) {
-        this.timer = setTimeout(() => this.pump(), Math.max(1, at - t));
+        this.arrivals.schedule(this.rt.startPerf + at, this.pumpFn);
         return;
       }
       this.k += step;
@@ -104,9 +116,11 @@ export class OpenDriver {
       }
       this.rt.started++;
       if (t - at > LATE_MS) this.rt.late++;
+      this.onArrival?.(t - at);
       r.startIteration(this.rt.startPerf + at);
     }
-    this.timer = setTimeout(() => this.pump(), 0);
+    // Behind schedule: the rest after the sockets had a turn.
+    this.timer = setImmediate(this.pumpFn);
   }
 
   /** This worker's arrivals from `k` on (k ≡ segment.index mod count, below the schedule's total). */
@@ -131,8 +145,9 @@ export class OpenDriver {
 
   /** Stop now: no new steps; requests in flight finish (bounded by the timeout). */
   stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) clearImmediate(this.timer);
     this.timer = null;
+    this.arrivals.cancel();
     this.rt.endLoad(null);
     this.rt.draining = true;
     this.rt.stopping = true;
@@ -151,6 +166,7 @@ export class OpenDriver {
   }
 
   async close(): Promise<void> {
+    this.arrivals.close();
     await this.rt.pool?.close();
   }
 }

@@ -11,6 +11,7 @@ import { compileScenario } from '../plan/compile.js';
 import type { Scenario } from '../scenario/model.js';
 import { ClosedDriver } from './closed-driver.js';
 import type { HttpClientKind } from './connections.js';
+import type { ArrivalTimerKind } from './precise-timer.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
@@ -27,6 +28,7 @@ export interface WorkerTask {
   /** Send load this long before the run, unmeasured, so the run starts with a warm JIT. */
   warmupMs: number;
   httpClient?: HttpClientKind;
+  arrivalTimer?: ArrivalTimerKind;
 }
 
 /**
@@ -71,6 +73,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
           maxInFlight: load.maxInFlight,
           connections: load.connections,
           connection: { ...connection, pipelining: 1 },
+          timer: task.arrivalTimer,
         });
   // Open connections before the common start, so the first second measures the target, not our connects.
   await driver.prepare();
