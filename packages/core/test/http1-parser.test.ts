@@ -43,7 +43,7 @@ function parse(input: Buffer, cuts: number[], flags: number[] = [WANT_HEADERS | 
 
 const RESPONSES = [
   'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world',
-  'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1;a;b="c d"\r\n \r\n5\r\nworld\r\n0;last\r\nX-Trailer: t1\r\n\r\n',
+  'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1;a;b="c d"\r\n \r\n5\r\nworld\r\nA\r\n0123456789\r\n0;last\r\nX-Trailer: t1\r\n\r\n',
   'HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 204 No Content\r\nX: y\r\n\r\n',
   'HTTP/1.1 304 Not Modified\r\nETag: "x"\r\nContent-Length: 99\r\n\r\n',
   'HTTP/1.1 404\r\nX-Empty:\r\nX-Ws: \t v \r\nContent-Length: 0\r\n\r\n',
@@ -55,7 +55,7 @@ describe('response parser', () => {
     const events = parse(PIPELINE, []);
     expect(events.filter((e) => e[0] === 'complete').map((e) => e[2])).toEqual(RESPONSES.map((r) => Buffer.byteLength(r, 'latin1')));
     expect(events.filter((e) => e[0] === 'head').map((e) => e[1])).toEqual([200, 200, 103, 204, 304, 404]);
-    expect(events.filter((e) => e[0] === 'body').map((e) => e[1])).toEqual(['hello world', 'hello world']);
+    expect(events.filter((e) => e[0] === 'body').map((e) => e[1])).toEqual(['hello world', 'hello world0123456789']);
     expect(events.find((e) => e[0] === 'complete' && e[1] !== null && (e[1] as string[]).length > 0)?.[1]).toEqual(['X-Trailer', 't1']);
     expect(events.at(-2)).toEqual(['head', 404, '', ['X-Empty', '', 'X-Ws', 'v ', 'Content-Length', '0']]);
     expect(events.some((e) => e[0] === 'error')).toBe(false);

@@ -32,9 +32,11 @@ export class CoarseTimer implements ArrivalTimer {
 
   schedule(at: number, fn: () => void): void {
     this.cancel();
+    // libuv's clock is the loop's cached whole milliseconds: a timer can fire a little early.
     this.timer = setTimeout(() => {
       this.timer = null;
-      fn();
+      if (performance.now() < at) this.schedule(at, fn);
+      else fn();
     }, Math.max(1, at - performance.now()));
   }
 

@@ -159,6 +159,7 @@ export class ResponseParser {
 
   /** Complete lines from pos; an incomplete tail is kept for the next read. */
   private lines(buf: Buffer, pos: number, end: number): number {
+    if (this.partial === null && (this.state === FIELDS || this.state === TRAILERS)) return this.fields(buf, pos, end);
     let lf = pos;
     while (lf < end && buf[lf] !== LF) lf++;
     if (this.partial !== null) {
@@ -202,10 +203,10 @@ export class ResponseParser {
         return this.statusLine(buf, start, end);
       case FIELDS:
         if (end === start) return this.endOfHead();
-        return this.field(buf, start, end, this.flags & WANT_HEADERS ? this.headers : null);
+        return this.field(buf, start, end);
       case TRAILERS:
         if (end === start) return this.complete(this.headers);
-        return this.field(buf, start, end, this.flags & WANT_HEADERS ? this.headers : null);
+        return this.field(buf, start, end);
       case CHUNK_SIZE:
         return this.chunkSize(buf, start, end);
       default:
@@ -231,7 +232,48 @@ export class ResponseParser {
     this.state = FIELDS;
   }
 
-  private field(buf: Buffer, start: number, end: number, out: Buffer[] | null): void {
+  /**
+   * The hot path: header (or trailer) lines scanned and checked in one pass, straight from the
+   * read, up to the end of the head or an incomplete line (kept for the next read).
+   */
+  private fields(buf: Buffer, pos: number, end: number): number {
+    const state = this.state;
+    while (this.state === state) {
+      const start = pos;
+      if (start + 1 >= end) break;
+      if (buf[start] === CR && buf[start + 1] === LF) {
+        this.wire += 2;
+        if (state === FIELDS) this.endOfHead();
+        else this.complete(this.headers);
+        return start + 2;
+      }
+      let i = start;
+      while (i < end && TOKEN[buf[i]] === 1) i++;
+      if (i === end) break;
+      if (i === start || buf[i] !== 0x3a) {
+        this.fail(new HttpProtocolError('Invalid header token'));
+        return end;
+      }
+      const nameEnd = i++;
+      while (i < end && isOws(buf[i])) i++;
+      const valueStart = i;
+      while (i < end && VALUE[buf[i]] === 1) i++;
+      if (i + 1 >= end) break;
+      if (buf[i] !== CR || buf[i + 1] !== LF) {
+        this.fail(new HttpProtocolError(buf[i] === CR || buf[i] === LF ? 'Missing expected CR LF after header value' : 'Invalid header value char'));
+        return end;
+      }
+      this.wire += i + 2 - start;
+      pos = i + 2;
+      this.header(buf, start, nameEnd, valueStart, i);
+    }
+    if (this.state !== state || pos >= end) return pos;
+    this.wire += end - pos;
+    return this.keep(copyOf(buf, pos, end), end);
+  }
+
+  /** One complete header line [start, end) without its CRLF (a line carried over between reads). */
+  private field(buf: Buffer, start: number, end: number): void {
     let i = start;
     while (i < end && TOKEN[buf[i]] === 1) i++;
     if (i === start || i === end || buf[i] !== 0x3a) return this.fail(new HttpProtocolError('Invalid header token'));
@@ -239,6 +281,11 @@ export class ResponseParser {
     while (i < end && isOws(buf[i])) i++;
     const valueStart = i;
     for (; i < end; i++) if (VALUE[buf[i]] !== 1) return this.fail(new HttpProtocolError('Invalid header value char'));
+    this.header(buf, start, nameEnd, valueStart, end);
+  }
+
+  private header(buf: Buffer, start: number, nameEnd: number, valueStart: number, end: number): void {
+    const out = this.flags & WANT_HEADERS ? this.headers : null;
     this.headerBytes += nameEnd - start + (end - valueStart);
     if (this.headerBytes >= this.maxHeaderSize) return this.fail(new HeadersOverflowError(this.maxHeaderSize));
     if (this.state === FIELDS) {

@@ -118,8 +118,8 @@ export function reasonPhrase(buf: Buffer, start: number, end: number): string {
 }
 
 /** A copy of buf[start, end) that outlives the (reused) read buffer. */
-export function copyOf(buf: Uint8Array, start: number, end: number): Buffer {
+export function copyOf(buf: Buffer, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(end - start);
-  out.set(buf.subarray(start, end));
+  buf.copy(out, 0, start, end);
   return out;
 }
