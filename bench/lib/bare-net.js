@@ -3,14 +3,14 @@
 // content-length, or chunked until the zero chunk). Nothing measured but the count.
 // Prints {"rps":…,"cpuUsPerRequest":…}. Usage: node bare-net.js URL SECONDS CONNECTIONS
 import { connect } from 'node:net';
+import { reportAfter } from './bare-report.js';
 
 const url = new URL(process.argv[2]);
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 50);
 const request = Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`, 'latin1');
 const CL = Buffer.from('\r\ncontent-length:', 'latin1');
-let count = 0;
-let stop = false;
+const state = { count: 0, stop: false };
 
 function loop() {
   const socket = connect({ host: url.hostname, port: Number(url.port || 80) });
@@ -33,9 +33,9 @@ function loop() {
         bodyEnd = z + 7;
       }
       if (bodyEnd > buf.length) break;
-      count++;
+      state.count++;
       buf = buf.subarray(bodyEnd);
-      if (!stop) socket.write(request);
+      if (!state.stop) socket.write(request);
     }
     if (buf.length > 0) pending = buf;
   };
@@ -48,10 +48,4 @@ function loop() {
 }
 
 for (let i = 0; i < connections; i++) loop();
-setTimeout(() => {
-  stop = true;
-  const cpu = process.cpuUsage();
-  // CPU per request (user + system, whole process): steadier than RPS on a shared machine.
-  console.log(JSON.stringify({ rps: count / seconds, cpuUsPerRequest: (cpu.user + cpu.system) / count }));
-  process.exit(0);
-}, seconds * 1000);
+reportAfter(seconds, state);

@@ -84,20 +84,20 @@ export async function loadctl(url, { core = 1, connections = 50, seconds = 10, w
   };
 }
 
-async function bareLoop(name, url, { core = 1, connections = 50, seconds = 10 } = {}) {
-  const script = join(dirname(fileURLToPath(import.meta.url)), name);
-  const [cmd, args] = pinned(core, process.execPath, [script, url, String(seconds), String(connections)]);
+async function bareLoop(argv, url, { core = 1, connections = 50, seconds = 10 } = {}) {
+  const script = join(dirname(fileURLToPath(import.meta.url)), argv[0]);
+  const [cmd, args] = pinned(core, process.execPath, [script, ...argv.slice(1), url, String(seconds), String(connections)]);
   const { stdout } = await run(cmd, args, { maxBuffer: 1 << 20 });
   const r = JSON.parse(stdout);
   return { rps: r.rps, p50: NaN, p99: NaN, cpuUsPerRequest: r.cpuUsPerRequest };
 }
 
 /** A bare undici Client.dispatch loop: the ceiling of any generator built on undici. */
-export const bareUndici = (url, o) => bareLoop('bare-undici.js', url, o);
+export const bareUndici = (url, o) => bareLoop(['bare-dispatch.js', 'undici'], url, o);
 /** A bare `net` loop with the least parsing that frames a response: the floor of any Node generator. */
-export const bareNet = (url, o) => bareLoop('bare-net.js', url, o);
+export const bareNet = (url, o) => bareLoop(['bare-net.js'], url, o);
 /** loadctl's lean HTTP/1.1 client (engine/http1) in a bare dispatch loop. */
-export const bareFast = (url, o) => bareLoop('bare-fast.js', url, o);
+export const bareFast = (url, o) => bareLoop(['bare-dispatch.js', 'fast'], url, o);
 
 /**
  * Locust (Debian python3-locust) FastHttpUser, headless, one process; null when not installed.
