@@ -62,6 +62,24 @@ describe.each([
   });
 });
 
+describe('precise timer polling', () => {
+  it('poll fires a due call at once (once), and leaves one not yet due alone', async () => {
+    const timer = new PreciseTimer();
+    let calls = 0;
+    const at = performance.now() + 3;
+    timer.schedule(at, () => calls++);
+    timer.poll();
+    expect(calls).toBe(0);
+    while (performance.now() < at) await new Promise((r) => setImmediate(r));
+    timer.poll();
+    expect(calls).toBe(1);
+    // The companion's wake-up for that due time finds nothing to call.
+    await sleep(10);
+    expect(calls).toBe(1);
+    timer.close();
+  });
+});
+
 describe('precise timer resources', () => {
   it('close ends the companion thread and drops a pending call', async () => {
     const timer = new PreciseTimer();

@@ -12,6 +12,7 @@ import { ArrivalSchedule } from '../plan/stages.js';
 import type { OpenStage } from '../scenario/model.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
+import { setReadHook } from './http1/fast-client.js';
 import { createArrivalTimer, type ArrivalTimer, type ArrivalTimerKind } from './precise-timer.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -59,6 +60,9 @@ export class OpenDriver {
     this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
     this.k = rt.segment.index;
     this.arrivals = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER);
+    // Under load, arrivals go out on the back of the lean client's socket reads: no extra wake-ups.
+    const arrivals = this.arrivals;
+    setReadHook(() => arrivals.poll());
     this.onArrival = o.onArrival;
     rt.pool = new ConnectionPool(o.connection, Math.max(1, shareOf(o.connections, rt.segment)));
     rt.activeUsers = () => this.all.length - this.idle.length;
@@ -166,6 +170,7 @@ export class OpenDriver {
   }
 
   async close(): Promise<void> {
+    setReadHook(null);
     this.arrivals.close();
     await this.rt.pool?.close();
   }

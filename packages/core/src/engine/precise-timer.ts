@@ -7,11 +7,17 @@
  * PreciseTimer wakes the event loop at the due time instead: a small companion
  * thread sleeps until then in Atomics.wait (a futex with a sub-millisecond timeout)
  * and notifies; the load thread waits for that notification with Atomics.waitAsync,
- * which lets its event loop go on serving sockets meanwhile. Waits shorter than
- * SPIN_BELOW_MS are bridged with setImmediate turns (the loop still polls I/O), and a
- * coarse setTimeout one millisecond after the due time backs the thread up. The
- * companion costs one futex wake-up and one cross-thread task per timer firing; it
- * sleeps the rest of the time.
+ * which lets its event loop go on serving sockets meanwhile. A cross-thread wake-up
+ * costs CPU on both threads (a few µs on a quiet machine, far more on a busy one), so
+ * the timer avoids them where it can:
+ *  - `poll()` fires a due call from wherever the load thread already is (the lean
+ *    HTTP client calls it after every socket read): under load, arrivals go out on the
+ *    back of I/O and the companion's wake-up is not needed;
+ *  - moving the due time later (the next arrival) costs no system call: the companion
+ *    finds the new time when its sleep ends and sleeps on; it is notified only when a
+ *    due time comes earlier than the one it sleeps toward, or it sleeps without one;
+ *  - waits shorter than SPIN_BELOW_MS are bridged with setImmediate turns (the loop
+ *    still polls I/O), and a coarse setTimeout after the due time backs it all up.
  *
  * CoarseTimer is the plain setTimeout (for comparison, and where threads are not wanted).
  */
@@ -22,6 +28,8 @@ export type ArrivalTimerKind = 'precise' | 'coarse';
 export interface ArrivalTimer {
   /** Call `fn` once, as soon as performance.now() >= `at` (ms); replaces a pending call. */
   schedule(at: number, fn: () => void): void;
+  /** Fire the pending call now if it is due (a free check from callbacks the thread runs anyway). */
+  poll(): void;
   cancel(): void;
   /** Release the timer's resources (the companion thread); the timer is unusable after. */
   close(): void;
@@ -39,6 +47,8 @@ export class CoarseTimer implements ArrivalTimer {
       else fn();
     }, Math.max(1, at - performance.now()));
   }
+
+  poll(): void {}
 
   cancel(): void {
     if (this.timer !== null) clearTimeout(this.timer);
@@ -61,21 +71,24 @@ const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).wa
 const FIRED = 0;
 const SEQ = 1;
 
-/** The companion thread (CommonJS, evaluated): sleep until the due time of the latest request, then notify once. */
+/**
+ * The companion thread (CommonJS, evaluated): sleep until the due time, notify once per due
+ * time, re-read the due time whenever a sleep ends (it may have moved later meanwhile).
+ */
 const COMPANION = `
 const { workerData } = require('node:worker_threads');
 const i32 = new Int32Array(workerData);
 const due = new Float64Array(workerData, 8, 1);
 const origin = performance.timeOrigin;
-let firedSeq = -1;
+let fired = NaN;
 for (;;) {
   const seq = Atomics.load(i32, ${SEQ});
   const at = due[0];
   if (at < 0) break;
-  if (seq === firedSeq || at === Infinity) { Atomics.wait(i32, ${SEQ}, seq); continue; }
+  if (at === Infinity || at === fired) { Atomics.wait(i32, ${SEQ}, seq); continue; }
   const wait = at - (origin + performance.now());
   if (wait > 0) { Atomics.wait(i32, ${SEQ}, seq, wait); continue; }
-  firedSeq = seq;
+  fired = at;
   Atomics.store(i32, ${FIRED}, 1);
   Atomics.notify(i32, ${FIRED});
 }
@@ -88,12 +101,17 @@ export class PreciseTimer implements ArrivalTimer {
   private readonly companion: Worker;
   private fn: (() => void) | null = null;
   private at = 0;
+  /** The due time (epoch ms) the companion sleeps toward; Infinity when it sleeps without one. */
+  private companionAt = Infinity;
   private waiting = false;
   private spinning = false;
   private closed = false;
   private backup: NodeJS.Timeout | null = null;
+  private backupAt = Infinity;
   private readonly onWake = (): void => {
     this.waiting = false;
+    // The companion fired: it now sleeps until told of a new due time.
+    this.companionAt = Infinity;
     this.check();
   };
   private readonly onTurn = (): void => {
@@ -102,6 +120,7 @@ export class PreciseTimer implements ArrivalTimer {
   };
   private readonly onBackup = (): void => {
     this.backup = null;
+    this.backupAt = Infinity;
     this.check();
   };
 
@@ -118,12 +137,16 @@ export class PreciseTimer implements ArrivalTimer {
     this.arm();
   }
 
+  /** Fire now if the scheduled call is due (cheap: call it from I/O callbacks). */
+  poll(): void {
+    if (this.fn !== null && performance.now() >= this.at) this.fire();
+  }
+
   cancel(): void {
     this.fn = null;
-    this.due[0] = Infinity;
-    this.bump();
     if (this.backup !== null) clearTimeout(this.backup);
     this.backup = null;
+    this.backupAt = Infinity;
   }
 
   close(): void {
@@ -131,15 +154,11 @@ export class PreciseTimer implements ArrivalTimer {
     this.cancel();
     this.closed = true;
     this.due[0] = -1;
-    this.bump();
+    Atomics.add(this.i32, SEQ, 1);
+    Atomics.notify(this.i32, SEQ);
     // Resolve a pending waitAsync so nothing of ours stays pending.
     Atomics.store(this.i32, FIRED, 1);
     Atomics.notify(this.i32, FIRED);
-  }
-
-  private bump(): void {
-    Atomics.add(this.i32, SEQ, 1);
-    Atomics.notify(this.i32, SEQ);
   }
 
   private arm(): void {
@@ -155,10 +174,9 @@ export class PreciseTimer implements ArrivalTimer {
       }
       return;
     }
-    Atomics.store(this.i32, FIRED, 0);
-    this.due[0] = performance.timeOrigin + this.at;
-    this.bump();
+    // Listen before telling the companion, so that its notification cannot come first.
     if (!this.waiting) {
+      Atomics.store(this.i32, FIRED, 0);
       const r = waitAsync(this.i32, FIRED, 0);
       if (r.async) {
         this.waiting = true;
@@ -168,8 +186,20 @@ export class PreciseTimer implements ArrivalTimer {
         setImmediate(this.onTurn);
       }
     }
-    if (this.backup !== null) clearTimeout(this.backup);
-    this.backup = setTimeout(this.onBackup, Math.ceil(wait) + 1);
+    const epoch = performance.timeOrigin + this.at;
+    this.due[0] = epoch;
+    if (!(this.companionAt <= epoch)) {
+      // Earlier than the companion's wake-up, or it has none: tell it.
+      this.companionAt = epoch;
+      Atomics.add(this.i32, SEQ, 1);
+      Atomics.notify(this.i32, SEQ);
+    }
+    const backupAt = this.at + 1;
+    if (backupAt < this.backupAt) {
+      if (this.backup !== null) clearTimeout(this.backup);
+      this.backupAt = backupAt;
+      this.backup = setTimeout(this.onBackup, Math.ceil(wait) + 1);
+    }
   }
 
   /** A wake-up (companion, event-loop turn or backup): fire if due, else wait on. */
@@ -182,9 +212,6 @@ export class PreciseTimer implements ArrivalTimer {
   private fire(): void {
     const fn = this.fn;
     this.fn = null;
-    this.due[0] = Infinity;
-    if (this.backup !== null) clearTimeout(this.backup);
-    this.backup = null;
     fn?.();
   }
 }

@@ -43,6 +43,12 @@ export interface FastClientOptions {
 
 /** Every socket of this thread reads into this buffer; the parser copies out only what it keeps. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** Called after every socket read of this thread (the open model polls its arrival timer there). */
+let afterRead: (() => void) | null = null;
+export function setReadHook(fn: (() => void) | null): void {
+  afterRead = fn;
+}
+
 const NO_HEADERS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 const noop = (): void => {};
 
@@ -214,6 +220,7 @@ export class FastClient implements ResponseSink {
 
   private onRead(s: Socket, n: number): boolean {
     if (this.socket === s) this.parser!.execute(READ_BUFFER, 0, n);
+    if (afterRead !== null) afterRead();
     return true;
   }
 
