@@ -320,6 +320,20 @@ describe('http conformance: what only the fast client adds', () => {
     await Promise.all([f.destroy(), u.destroy()]);
   });
 
+  it('204 and 304 with a Content-Length complete without a body (undici fails them), and the connection is reused', async () => {
+    const answers: Record<string, string> = {
+      notModified: 'HTTP/1.1 304 Not Modified\r\nETag: "x"\r\nContent-Length: 1234\r\n\r\n',
+      noContent: 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n',
+      next: GOOD.length.bytes,
+    };
+    server = await startCorpusServer((path) => ({ bytes: answers[path.slice(1)] }));
+    const c = client('fast', server.origin);
+    const r = [await send(c, '/notModified'), await send(c, '/noContent'), await send(c, '/next')].map((x) => x.result);
+    expect(r.map((x) => [x.error, x.heads[0]?.status, x.body])).toEqual([[null, 304, ''], [null, 204, ''], [null, 200, 'hello world']]);
+    expect(server.connections).toBe(1);
+    await c.destroy();
+  });
+
   it('sends the same request bytes as undici', async () => {
     server = await startCorpusServer(() => ({ bytes: GOOD.length.bytes }));
     for (const kind of CLIENTS) {
