@@ -334,6 +334,29 @@ describe('http conformance: what only the fast client adds', () => {
     await c.destroy();
   });
 
+  it('request headers: CR/LF in a value is refused by both; host and connection: close are honoured alike', async () => {
+    server = await startCorpusServer(() => ({ bytes: GOOD.length.bytes }));
+    const seen: Record<string, unknown> = {};
+    for (const kind of CLIENTS) {
+      const before = server.received.length;
+      const c = client(kind, server.origin);
+      const smuggle = await send(c, '/smuggle', { headers: ['x-bad', 'a\r\nGET /evil HTTP/1.1'] });
+      const special = await send(c, '/special', { headers: ['Host', 'example.test', 'connection', 'close', 'X-Case', 'Kept'] });
+      const next = await send(c, '/next');
+      const mine = server.received.slice(before);
+      seen[kind] = {
+        errors: [smuggle.result.error, special.result.error, next.result.error],
+        paths: mine.map((r) => r.path),
+        special: mine[0].raw.toString('latin1'),
+        newConnectionAfterClose: mine[1].connection !== mine[0].connection,
+      };
+      await c.destroy();
+    }
+    expect(seen.fast).toEqual(seen.undici);
+    expect(seen.fast).toMatchObject({ errors: ['other', null, null], paths: ['/special', '/next'], newConnectionAfterClose: true });
+    expect((seen.fast as { special: string }).special).toBe('GET /special HTTP/1.1\r\nhost: example.test\r\nconnection: close\r\nX-Case: Kept\r\n\r\n');
+  });
+
   it('sends the same request bytes as undici', async () => {
     server = await startCorpusServer(() => ({ bytes: GOOD.length.bytes }));
     for (const kind of CLIENTS) {

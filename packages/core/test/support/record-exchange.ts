@@ -27,6 +27,8 @@ export interface Sent {
 export interface SendOptions {
   method?: Dispatcher.HttpMethod;
   body?: string;
+  /** Flat [name, value, ...] as the engine passes them. */
+  headers?: string[];
   /** Called with the abort callback when the request is written. */
   onConnect?: (abort: (err?: Error) => void) => void;
   /** Lean-client hints: false skips headers / body. */
@@ -75,7 +77,7 @@ export function send(c: HttpClient, path: string, o: SendOptions = {}): Promise<
     };
     if (o.wantsHeaders !== undefined) handler.wantsHeaders = o.wantsHeaders;
     if (o.wantsBody !== undefined) handler.wantsBody = o.wantsBody;
-    c.dispatch({ path, method: o.method ?? 'GET', headers: [], body: o.body ?? null, blocking: false }, handler);
+    c.dispatch({ path, method: o.method ?? 'GET', headers: o.headers ?? [], body: o.body ?? null, blocking: false }, handler);
   });
 }
 
