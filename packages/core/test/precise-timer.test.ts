@@ -26,7 +26,8 @@ function chain(timer: ArrivalTimer, n: number, gapMs: number): Promise<number[]>
 }
 
 describe.each([
-  ['precise', () => new PreciseTimer()],
+  ['precise (requests in flight: companion thread)', () => new PreciseTimer(() => false)],
+  ['precise (nothing in flight: the thread sleeps)', () => new PreciseTimer(() => true)],
   ['coarse', () => new CoarseTimer()],
 ])('%s arrival timer', (_name, make) => {
   it('calls back once per schedule, never before the due time, for gaps below and above the spin threshold', async () => {
@@ -52,12 +53,17 @@ describe.each([
     timer.close();
   });
 
-  it('a due time already past calls back once', async () => {
+  it('never calls back from inside schedule(); a due time already past or just ahead is called once', async () => {
     const timer = make();
     let called = 0;
-    await new Promise<void>((r) => timer.schedule(performance.now() - 1, () => (called++, r())));
-    await sleep(5);
+    const past = new Promise<void>((r) => timer.schedule(performance.now() - 1, () => (called++, r())));
+    expect(called).toBe(0);
+    await past;
+    const soon = new Promise<void>((r) => timer.schedule(performance.now() + 0.2, () => (called++, r())));
     expect(called).toBe(1);
+    await soon;
+    await sleep(5);
+    expect(called).toBe(2);
     timer.close();
   });
 });

@@ -59,7 +59,8 @@ export class OpenDriver {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
     this.cap = Math.max(1, shareOf(o.maxInFlight, rt.segment));
     this.k = rt.segment.index;
-    this.arrivals = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER);
+    // No iteration running: the worker may sleep until the next arrival without delaying a response.
+    this.arrivals = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER, () => this.idle.length === this.all.length);
     // Under load, arrivals go out on the back of the lean client's socket reads: no extra wake-ups.
     const arrivals = this.arrivals;
     setReadHook(() => arrivals.poll());
@@ -136,6 +137,8 @@ export class OpenDriver {
   private onIterationEnd(r: IterationRunner): void {
     this.idle.push(r);
     if (this.rt.draining) this.checkDone();
+    // The next arrival may be due, or close enough to sleep until now that nothing is in flight.
+    else this.arrivals.poll();
   }
 
   /** Every arrival has come: iterations still running get GRACEFUL_STOP_MS to finish. */

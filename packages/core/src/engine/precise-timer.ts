@@ -4,12 +4,16 @@
  * arrival due at 10.3 ms is sent at 11 ms or later: up to ~1 ms of the generator's
  * own delay in every latency figure.
  *
- * PreciseTimer wakes the event loop at the due time instead: a small companion
- * thread sleeps until then in Atomics.wait (a futex with a sub-millisecond timeout)
- * and notifies; the load thread waits for that notification with Atomics.waitAsync,
- * which lets its event loop go on serving sockets meanwhile. A cross-thread wake-up
- * costs CPU on both threads (a few µs on a quiet machine, far more on a busy one), so
- * the timer avoids them where it can:
+ * PreciseTimer sends arrivals on time in the cheapest way the moment allows:
+ *  - when no iteration is running (`idle()`: nothing in flight whose response could be
+ *    delayed) and the arrival is at most BLOCK_MS away, the load thread itself sleeps
+ *    in Atomics.wait (a futex with a sub-millisecond timeout) until the due time: no
+ *    CPU while waiting, one system call; farther arrivals first wait on a setTimeout;
+ *  - otherwise a small companion thread sleeps until the due time in Atomics.wait and
+ *    notifies; the load thread waits for that notification with Atomics.waitAsync,
+ *    which lets its event loop go on serving sockets meanwhile. This cross-thread
+ *    wake-up costs CPU on both threads (a few µs on a quiet machine, far more on a
+ *    busy one), so the timer avoids it where it can:
  *  - `poll()` fires a due call from wherever the load thread already is (the lean
  *    HTTP client calls it after every socket read): under load, arrivals go out on the
  *    back of I/O and the companion's wake-up is not needed;
@@ -62,14 +66,18 @@ export class CoarseTimer implements ArrivalTimer {
 
 /** Below this many ms to go, wait by turning the event loop rather than by the companion thread. */
 export const SPIN_BELOW_MS = 0.05;
+/** Longest sleep of the load thread itself (only while nothing is in flight). */
+export const BLOCK_MS = 1.5;
 
 // Atomics.waitAsync is in Node 20 (V8) but in TypeScript's ES2024 lib only.
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-// Shared memory: Int32 [FIRED, SEQ], then the due time as epoch ms (Float64; Infinity: none, -1: exit).
+// Shared memory: Int32 [FIRED, SEQ, SLEEP, -], then the due time as epoch ms (Float64; Infinity: none, -1: exit).
 const FIRED = 0;
 const SEQ = 1;
+/** Never notified: the load thread's own sleeps wait on it until their timeout. */
+const SLEEP = 2;
 
 /**
  * The companion thread (CommonJS, evaluated): sleep until the due time, notify once per due
@@ -78,7 +86,7 @@ const SEQ = 1;
 const COMPANION = `
 const { workerData } = require('node:worker_threads');
 const i32 = new Int32Array(workerData);
-const due = new Float64Array(workerData, 8, 1);
+const due = new Float64Array(workerData, 16, 1);
 const origin = performance.timeOrigin;
 let fired = NaN;
 for (;;) {
@@ -95,9 +103,9 @@ for (;;) {
 `;
 
 export class PreciseTimer implements ArrivalTimer {
-  private readonly shared = new SharedArrayBuffer(16);
-  private readonly i32 = new Int32Array(this.shared, 0, 2);
-  private readonly due = new Float64Array(this.shared, 8, 1);
+  private readonly shared = new SharedArrayBuffer(24);
+  private readonly i32 = new Int32Array(this.shared, 0, 4);
+  private readonly due = new Float64Array(this.shared, 16, 1);
   private readonly companion: Worker;
   private fn: (() => void) | null = null;
   private at = 0;
@@ -105,6 +113,11 @@ export class PreciseTimer implements ArrivalTimer {
   private companionAt = Infinity;
   private waiting = false;
   private spinning = false;
+  /**
+   * Whether waits with something in flight need the companion: not while the last arrivals
+   * were caught by the thread itself (a response came back first, and it slept the rest).
+   */
+  private needCompanion = true;
   private closed = false;
   private backup: NodeJS.Timeout | null = null;
   private backupAt = Infinity;
@@ -121,10 +134,13 @@ export class PreciseTimer implements ArrivalTimer {
   private readonly onBackup = (): void => {
     this.backup = null;
     this.backupAt = Infinity;
+    // An arrival left to this coarse timer was not caught by anything cheaper: use the companion again.
+    if (this.fn !== null && performance.now() >= this.at) this.needCompanion = true;
     this.check();
   };
 
-  constructor() {
+  /** @param idle true when nothing is in flight: the load thread may then sleep until an arrival. */
+  constructor(private readonly idle: () => boolean = () => false) {
     this.due[0] = Infinity;
     this.companion = new Worker(COMPANION, { eval: true, workerData: this.shared });
     this.companion.unref();
@@ -134,12 +150,17 @@ export class PreciseTimer implements ArrivalTimer {
     if (this.closed) throw new Error('PreciseTimer is closed');
     this.fn = fn;
     this.at = at;
-    this.arm();
+    this.arm(true);
   }
 
-  /** Fire now if the scheduled call is due (cheap: call it from I/O callbacks). */
+  /** Fire now if the scheduled call is due, or sleep until it if that is soon and nothing is in flight. */
   poll(): void {
-    if (this.fn !== null && performance.now() >= this.at) this.fire();
+    if (this.fn === null) return;
+    const wait = this.at - performance.now();
+    if (wait <= 0 || (wait <= BLOCK_MS && this.idle())) {
+      this.needCompanion = false;
+      this.sleepAndFire();
+    }
   }
 
   cancel(): void {
@@ -161,17 +182,26 @@ export class PreciseTimer implements ArrivalTimer {
     Atomics.notify(this.i32, FIRED);
   }
 
-  private arm(): void {
+  /** `fromSchedule`: never call back (nor sleep) from inside schedule(); after this turn of the loop. */
+  private arm(fromSchedule = false): void {
     const wait = this.at - performance.now();
-    if (wait <= 0) {
-      this.fire();
+    if (wait <= 0 || (wait <= BLOCK_MS && this.idle())) {
+      if (fromSchedule) this.turn();
+      else this.sleepAndFire();
+      return;
+    }
+    if (this.idle()) {
+      // Come back a little before the due time, then sleep the rest.
+      this.setBackup(this.at - BLOCK_MS + 0.5, wait - BLOCK_MS + 0.5);
       return;
     }
     if (wait < SPIN_BELOW_MS) {
-      if (!this.spinning) {
-        this.spinning = true;
-        setImmediate(this.onTurn);
-      }
+      this.turn();
+      return;
+    }
+    if (!this.needCompanion) {
+      // Expect a response (and poll()) before the due time; the coarse timer if not.
+      this.setBackup(this.at, Math.ceil(wait));
       return;
     }
     // Listen before telling the companion, so that its notification cannot come first.
@@ -181,9 +211,8 @@ export class PreciseTimer implements ArrivalTimer {
       if (r.async) {
         this.waiting = true;
         void r.value.then(this.onWake);
-      } else if (!this.spinning) {
-        this.spinning = true;
-        setImmediate(this.onTurn);
+      } else {
+        this.turn();
       }
     }
     const epoch = performance.timeOrigin + this.at;
@@ -194,12 +223,22 @@ export class PreciseTimer implements ArrivalTimer {
       Atomics.add(this.i32, SEQ, 1);
       Atomics.notify(this.i32, SEQ);
     }
-    const backupAt = this.at + 1;
-    if (backupAt < this.backupAt) {
-      if (this.backup !== null) clearTimeout(this.backup);
-      this.backupAt = backupAt;
-      this.backup = setTimeout(this.onBackup, Math.ceil(wait) + 1);
-    }
+    this.setBackup(this.at + 1, Math.ceil(wait) + 1);
+  }
+
+  /** A coarse timer at `at` (ms, performance.now()) unless an earlier one is pending. */
+  private setBackup(at: number, delay: number): void {
+    if (at >= this.backupAt) return;
+    if (this.backup !== null) clearTimeout(this.backup);
+    this.backupAt = at;
+    this.backup = setTimeout(this.onBackup, Math.max(1, delay));
+  }
+
+  /** The load thread sleeps (no CPU) until the due time (only when nothing is in flight), then calls. */
+  private sleepAndFire(): void {
+    if (this.idle()) this.needCompanion = false;
+    for (let wait = this.at - performance.now(); wait > 0; wait = this.at - performance.now()) Atomics.wait(this.i32, SLEEP, 0, wait);
+    this.fire();
   }
 
   /** A wake-up (companion, event-loop turn or backup): fire if due, else wait on. */
@@ -209,13 +248,25 @@ export class PreciseTimer implements ArrivalTimer {
     else this.arm();
   }
 
+  /** Check again after one turn of the event loop (I/O is polled meanwhile). */
+  private turn(): void {
+    if (this.spinning) return;
+    this.spinning = true;
+    setImmediate(this.onTurn);
+  }
+
   private fire(): void {
     const fn = this.fn;
     this.fn = null;
+    // Whoever fired, the companion must not wake the thread for this due time: it now
+    // sleeps until told of the next one.
+    this.due[0] = Infinity;
+    this.companionAt = Infinity;
     fn?.();
   }
 }
 
-export function createArrivalTimer(kind: ArrivalTimerKind): ArrivalTimer {
-  return kind === 'precise' ? new PreciseTimer() : new CoarseTimer();
+/** `idle`: nothing is in flight (see PreciseTimer). */
+export function createArrivalTimer(kind: ArrivalTimerKind, idle?: () => boolean): ArrivalTimer {
+  return kind === 'precise' ? new PreciseTimer(idle) : new CoarseTimer();
 }
