@@ -1,7 +1,8 @@
 /**
- * One HTTP exchange at a time on the undici `dispatch` level: this object is the
- * dispatch handler and is reused for every request its runner sends, so the hot
- * path allocates nothing of ours beyond what undici needs.
+ * One HTTP exchange at a time on the `dispatch` level (undici's Client or the lean
+ * client, http1/): this object is the dispatch handler and is reused for every
+ * request its runner sends, so the hot path allocates nothing of ours beyond what
+ * the client needs.
  */
 import type { RequestRecorder } from './recorder.js';
 import { classifyError } from './errors.js';
