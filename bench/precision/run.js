@@ -29,12 +29,13 @@ async function child(script, args) {
 const spread = (xs, f = (x) => x.toFixed(3)) => `${f(median(xs))} (${f(Math.min(...xs))}..${f(Math.max(...xs))})`;
 
 console.log(`1. arrival timers alone, ${seconds} s x ${rounds} rounds: late after due (ms), CPU per arrival (µs)`);
+console.log('   (precise: as with requests in flight, the companion thread wakes the worker; precise-idle: nothing in flight, the worker sleeps)');
 for (const rate of rates) {
-  for (const kind of KINDS) {
+  for (const kind of [...KINDS, 'precise-idle']) {
     const xs = [];
     for (let r = 0; r < rounds; r++) xs.push(await child('timer.js', [kind, rate, seconds]));
     console.log(
-      `  ${String(rate).padStart(6)}/s ${kind.padEnd(8)} late p50 ${spread(xs.map((x) => x.p50))}  p99 ${spread(xs.map((x) => x.p99))}  cpu ${spread(xs.map((x) => x.cpuUsPerArrival), (v) => v.toFixed(1))} µs`,
+      `  ${String(rate).padStart(6)}/s ${kind.padEnd(12)} late p50 ${spread(xs.map((x) => x.p50))}  p99 ${spread(xs.map((x) => x.p99))}  cpu ${spread(xs.map((x) => x.cpuUsPerArrival), (v) => v.toFixed(1))} µs`,
     );
   }
 }

@@ -1,7 +1,8 @@
 // One timer measurement in its own process: arrivals at RATE/s for SECONDS through an
 // arrival timer (engine/precise-timer.ts), each "sent" when the timer fires. Prints JSON:
 // how late each arrival fired after its due time (p50/p99/max, ms) and the process's CPU
-// per arrival (µs; the companion thread included). Usage: node timer.js KIND RATE SECONDS
+// per arrival (µs; the companion thread included).
+// Usage: node timer.js coarse|precise|precise-idle RATE SECONDS
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,7 +12,9 @@ const { createArrivalTimer } = await import(join(root, 'packages', 'core', 'dist
 const [kind, rate, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 5)];
 const n = Math.floor(rate * seconds);
 const late = new Float64Array(n);
-const timer = createArrivalTimer(kind);
+// precise-idle: as when nothing is in flight (the thread may sleep until the arrival); precise: as
+// when requests are in flight (the companion thread wakes it).
+const timer = kind === 'precise-idle' ? createArrivalTimer('precise', () => true) : createArrivalTimer(kind);
 const start = performance.now() + 100;
 const due = (k) => start + (k * 1000) / rate;
 let k = 0;
