@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=9.15.9
-DEBIAN_PACKAGES=(nginx-light wrk apache2-utils hey influxdb victoria-metrics chromium prometheus libxml2-utils)
+DEBIAN_PACKAGES=(nginx-light wrk apache2-utils hey influxdb victoria-metrics chromium prometheus libxml2-utils python3-locust)
 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<18)) { console.error("loadctl needs Node >= 20.18, this is "+process.version); process.exit(1) }'
 

@@ -25,6 +25,20 @@ describe('loadctl quick (CLI)', () => {
     expect(s.requests['GET /json'].count).toBe(400);
   });
 
+  it('--http-client undici and fast count the same requests and statuses; only fast counts exact bytes', async () => {
+    const figures: Record<string, { count: number; statuses: unknown; bytesOut: number }> = {};
+    for (const client of ['undici', 'fast']) {
+      const r = await loadctl(['quick', `${server.url}/c`, '-n', '100', '-c', '2', '--workers', '1', '--json', '--quiet', '--http-client', client]);
+      expect(r.code).toBe(0);
+      const s = JSON.parse(r.stdout);
+      figures[client] = { count: s.total.count, statuses: s.total.statuses, bytesOut: s.total.bytesOut };
+    }
+    expect(figures.fast.count).toBe(100);
+    expect(figures.fast.statuses).toEqual(figures.undici.statuses);
+    // "GET /c HTTP/1.1\r\nhost: …\r\nconnection: keep-alive\r\n\r\n", exactly, 100 times.
+    expect(figures.fast.bytesOut).toBe(100 * Buffer.byteLength(`GET /c HTTP/1.1\r\nhost: ${new URL(server.url).host}\r\nconnection: keep-alive\r\n\r\n`));
+  });
+
   it('prints the human summary: percentiles, histogram bars, status codes, bytes', async () => {
     const r = await loadctl(['quick', `${server.url}/`, '-n', '200', '-c', '2', '--workers', '1', '-m', 'POST', '-H', 'content-type: application/json', '-b', '{"a":1}']);
     expect(r.code).toBe(0);
@@ -42,6 +56,7 @@ describe('loadctl quick (CLI)', () => {
     [['quick', 'http://127.0.0.1:1/', '-d', '10 parsecs'], /--duration[\s\S]*not a duration/],
     [['quick', 'http://127.0.0.1:1/', '-H', 'no-colon'], /bad header "no-colon" \(-H\)/],
     [['quick', 'http://127.0.0.1:1/', '--bogus'], /Nonexistent flag: --bogus/],
+    [['quick', 'http://127.0.0.1:1/', '--http-client', 'curl'], /--http-client=curl to be one of: fast, undici/],
     [['quick'], /Missing 1 required arg/],
   ])('bad input %j → exit 2 with a clear message', async (args, message) => {
     const r = await loadctl(args);

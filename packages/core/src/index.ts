@@ -20,6 +20,8 @@ export { quick, quickScenario, quickConfig, type QuickOptions } from './run/quic
 export { execute, type ExecuteOptions, type ThresholdJudge } from './run/execute.js';
 export { defaultWorkers } from './run/workers.js';
 export { decideVerdict, type VerdictInput } from './run/verdict.js';
+export { HTTP_CLIENTS, DEFAULT_HTTP_CLIENT, type HttpClientKind } from './engine/connections.js';
+export type { ArrivalTimerKind } from './engine/precise-timer.js';
 export { LOADCTL_VERSION } from './version.js';
 export { writeResult, readResult, validateResult, ResultFileError, RESULT_SCHEMA_VERSION } from './metrics/result-file.js';
 export { run, applyOverrides, thresholdJudge, type RunOptions } from './run/run.js';

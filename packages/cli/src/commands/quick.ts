@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { quick, quickConfig, quickScenario, type HttpMethod, type QuickOptions } from '@loadctl/core';
+import { quick, quickConfig, quickScenario, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
@@ -72,6 +72,7 @@ from each request's scheduled time (free of coordinated omission).`;
         workers: flags.workers,
         loadCeiling: loadCeilingOf(flags),
         warmupMs: flags.warmup,
+        httpClient: flags['http-client'] as HttpClientKind | undefined,
         preflight: flags.preflight,
         signal: interrupt.signal,
         forceSignal: interrupt.force,

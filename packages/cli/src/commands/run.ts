@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { applyOverrides, loadScenario, redactScenario, run } from '@loadctl/core';
+import { applyOverrides, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
@@ -40,7 +40,17 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
       await checkOutputs(flags, reporters, 'results');
-      const result = await run(scenario, { workers: flags.workers, warmupMs: flags.warmup, signal: interrupt.signal, forceSignal: interrupt.force, reporters, loadCeiling, monitor: monitorConfigFrom(flags, 'results'), trendWarmupMs: flags['trend-warmup'] });
+      const result = await run(scenario, {
+        workers: flags.workers,
+        warmupMs: flags.warmup,
+        httpClient: flags['http-client'] as HttpClientKind | undefined,
+        signal: interrupt.signal,
+        forceSignal: interrupt.force,
+        reporters,
+        loadCeiling,
+        monitor: monitorConfigFrom(flags, 'results'),
+        trendWarmupMs: flags['trend-warmup'],
+      });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));

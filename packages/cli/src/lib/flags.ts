@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseDuration } from '@loadctl/core';
+import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration } from '@loadctl/core';
 
 /** A duration flag (`30s`, `5m`, `1h30m`) parsed to milliseconds. */
 export const durationFlag = Flags.custom<number>({
@@ -51,6 +51,10 @@ export const runFlags = {
     allowNo: true,
   }),
   warmup: durationFlag({ description: 'send unmeasured load this long first, so the run starts with a warm JIT (e.g. 2s)' }),
+  'http-client': Flags.string({
+    description: `HTTP client for http:// targets: fast (lean HTTP/1.1 over sockets) or undici; https always uses undici (default ${DEFAULT_HTTP_CLIENT})`,
+    options: [...HTTP_CLIENTS],
+  }),
   json: Flags.boolean({ description: 'print the summary as JSON on stdout (live progress stays on stderr)' }),
   quiet: Flags.boolean({ char: 'q', description: 'no live progress line; summary only' }),
   'out-dir': Flags.string({ description: 'write result.json, junit.xml and report.html into this directory' }),

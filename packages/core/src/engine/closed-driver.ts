@@ -3,10 +3,9 @@
  * when pipelining) loop over flows. The count follows this worker's user steps from
  * the plan: its exact share of the stages' target at their spawn rate.
  */
-import type { Client } from 'undici';
 import { stepAt, type UserStep } from '../plan/stages.js';
 import { unitAt } from '../plan/stripe.js';
-import { createClient, type ConnectionOptions } from './connections.js';
+import { createClient, type ConnectionOptions, type HttpClient } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -22,7 +21,7 @@ export interface ClosedDriverOptions {
 
 export class ClosedDriver {
   private readonly runners: Array<IterationRunner> = [];
-  private readonly clients: Client[] = [];
+  private readonly clients: HttpClient[] = [];
   private readonly durationMs: number;
   private remaining: number;
   private control: NodeJS.Timeout | null = null;

@@ -1,20 +1,42 @@
 /**
- * Connections toward the target: plain undici Clients (one socket each), so
- * connection counts are exact. Closed-model runners own a client; open-model
- * runners borrow one per request from a free stack, waiting in FIFO order.
+ * Connections toward the target: clients of one socket each, so connection counts
+ * are exact: the lean HTTP/1.1 client (http1/) for plain http, undici's Client for
+ * https or when asked. Closed-model runners own a client; open-model runners
+ * borrow one per request from a free stack, waiting in FIFO order.
  * Pools can open their sockets before the run starts (`warm`).
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { buildConnector, Client } from 'undici';
+import { buildConnector, Client, type Dispatcher } from 'undici';
+import { FastClient } from './http1/fast-client.js';
+
+/** `fast`: the lean HTTP/1.1 client for http: targets (https goes to undici anyway); `undici`: undici everywhere. */
+export type HttpClientKind = 'fast' | 'undici';
+export const HTTP_CLIENTS: readonly HttpClientKind[] = ['fast', 'undici'];
+export const DEFAULT_HTTP_CLIENT: HttpClientKind = 'fast';
 
 export interface ConnectionOptions {
   origin: string;
   pipelining: number;
   timeoutMs: number;
+  /** Default DEFAULT_HTTP_CLIENT. */
+  httpClient?: HttpClientKind;
 }
 
-/** A client whose first connection may be a socket opened beforehand. */
-export function createClient(o: ConnectionOptions, preopened?: Promise<Socket | null>): Client {
+/** What the engine needs of a connection: undici's Client and the lean client both are one. */
+export interface HttpClient {
+  dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** True when requests to this origin go through the lean client. */
+export function usesFastClient(o: ConnectionOptions): boolean {
+  return (o.httpClient ?? DEFAULT_HTTP_CLIENT) === 'fast' && new URL(o.origin).protocol === 'http:';
+}
+
+/** A client; with undici, its first connection may be a socket opened beforehand. */
+export function createClient(o: ConnectionOptions, preopened?: Promise<Socket | null>): HttpClient {
+  if (usesFastClient(o)) return new FastClient(o.origin, { pipelining: o.pipelining, connectTimeoutMs: Math.min(o.timeoutMs, 10_000) });
   const connectTimeout = Math.min(o.timeoutMs, 10_000);
   const base = buildConnector({ timeout: connectTimeout });
   let pending = preopened;
@@ -35,6 +57,16 @@ export function createClient(o: ConnectionOptions, preopened?: Promise<Socket | 
       void ready.then((s) => (s !== null && !s.destroyed && s.readyState === 'open' ? cb(null, s) : base(opts, cb)));
     },
   });
+}
+
+/** A client whose connection is being opened now; `opened` settles when it is open or has failed. */
+function openClient(o: ConnectionOptions): { client: HttpClient; opened: Promise<Socket | null> } {
+  if (usesFastClient(o)) {
+    const client = createClient(o) as FastClient;
+    return { client, opened: client.preconnect().then(() => null) };
+  }
+  const opened = openSocket(o.origin, Math.min(o.timeoutMs, 5000));
+  return { client: createClient(o, opened), opened };
 }
 
 /** Open a plain TCP connection to an http: origin; null if it fails (the client then connects as usual). */
@@ -62,23 +94,22 @@ function openSocket(origin: string, timeoutMs: number): Promise<Socket | null> {
 export interface Waiter {
   /** performance.now ms at which the waiter asked; used for the queue timeout. */
   since: number;
-  grant(client: Client): void;
+  grant(client: HttpClient): void;
   /** Called instead of grant when the wait exceeded the timeout or the run stopped. */
   expire(reason: 'timeout' | 'stopped'): void;
 }
 
 export class ConnectionPool {
-  private readonly free: Client[] = [];
-  private readonly all: Client[] = [];
+  private readonly free: HttpClient[] = [];
+  private readonly all: HttpClient[] = [];
   private readonly queue: Array<Waiter | null> = [];
   private readonly preopened: Array<Promise<Socket | null>> = [];
   private head = 0;
 
   constructor(private readonly opts: ConnectionOptions, readonly size: number) {
     for (let i = 0; i < size; i++) {
-      const socket = openSocket(opts.origin, Math.min(opts.timeoutMs, 5000));
-      this.preopened.push(socket);
-      const c = createClient(opts, socket);
+      const { client: c, opened } = openClient(opts);
+      this.preopened.push(opened);
       this.all.push(c);
       this.free.push(c);
     }
@@ -99,7 +130,7 @@ export class ConnectionPool {
     else this.queue.push(w);
   }
 
-  release(c: Client): void {
+  release(c: HttpClient): void {
     while (this.head < this.queue.length) {
       const w = this.queue[this.head];
       this.queue[this.head++] = null;

@@ -18,11 +18,17 @@ export class RunStoppedError extends Error {
 
 const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
-/** Classify a transport error from undici or the socket layer. */
+/** Classify a transport error from undici, the lean client (http1/errors.ts) or the socket layer. */
 export function classifyError(err: unknown): ErrorKind {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
+  const e = err as { code?: string; name?: string; cause?: { code?: string } } | null;
   const code = e?.code ?? '';
   switch (code) {
+    case 'LOADCTL_HTTP_PROTOCOL':
+      return 'protocol';
+    case 'LOADCTL_SOCKET_CLOSED':
+      return 'reset';
+    case 'LOADCTL_CONNECT_TIMEOUT':
+      return 'connect_timeout';
     case 'LOADCTL_REQUEST_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
@@ -48,6 +54,8 @@ export function classifyError(err: unknown): ErrorKind {
       break;
   }
   if (TLS_CODES.test(code)) return 'tls';
+  // undici 7's HTTPParserError may carry no code (its llhttp error table is keyed the other way).
+  if (e?.name === 'HTTPParserError') return 'protocol';
   if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return 'protocol';
   if (e?.cause && e.cause !== err) return classifyError(e.cause);
   return 'other';

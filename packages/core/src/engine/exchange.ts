@@ -1,7 +1,8 @@
 /**
- * One HTTP exchange at a time on the undici `dispatch` level: this object is the
- * dispatch handler and is reused for every request its runner sends, so the hot
- * path allocates nothing of ours beyond what undici needs.
+ * One HTTP exchange at a time on the `dispatch` level (undici's Client or the lean
+ * client, http1/): this object is the dispatch handler and is reused for every
+ * request its runner sends, so the hot path allocates nothing of ours beyond what
+ * the client needs.
  */
 import type { RequestRecorder } from './recorder.js';
 import { classifyError } from './errors.js';
@@ -81,6 +82,22 @@ export class Exchange {
 
   onError(err: Error): void {
     this.finish(err);
+  }
+
+  // --- hints for the lean HTTP/1.1 client (http1/fast-client.ts); undici ignores them ---
+  /** Without captures or checks on headers, the client need not copy them out. */
+  get wantsHeaders(): boolean {
+    return this.keepHeaders;
+  }
+
+  get wantsBody(): boolean {
+    return this.keepBody;
+  }
+
+  /** Exact bytes on the wire, in place of the estimates (called before onComplete). */
+  onWireBytes(sent: number, received: number): void {
+    this.bytesOut = sent;
+    this.bytesIn = received;
   }
 
   /** Abort the request in flight (timeout, stop); undici then calls onError. */

@@ -13,6 +13,8 @@ import { unitAt } from '../plan/stripe.js';
 import type { OpenLoadPlan } from '../plan/worker-plan.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
+import { setReadHook } from './http1/fast-client.js';
+import { createArrivalTimer, type ArrivalTimer, type ArrivalTimerKind } from './precise-timer.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
 
@@ -29,7 +31,13 @@ const BATCH = 256;
 
 export interface OpenDriverOptions extends Pick<OpenLoadPlan, 'startRate' | 'stages' | 'arrivals' | 'maxInFlight' | 'connections'> {
   connection: ConnectionOptions;
+  /** How the driver waits for the next arrival (precise-timer.ts). Default DEFAULT_ARRIVAL_TIMER. */
+  timer?: ArrivalTimerKind;
+  /** Called for every arrival started, with how late (ms) it started after its scheduled time. */
+  onArrival?: (lateMs: number) => void;
 }
+
+export const DEFAULT_ARRIVAL_TIMER: ArrivalTimerKind = 'precise';
 
 export class OpenDriver {
   private readonly schedule: ArrivalSchedule;
@@ -39,7 +47,10 @@ export class OpenDriver {
   /** Arrivals this worker owns, and how many of them have come (the next is its j-th). */
   private readonly arrivals: number;
   private j = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Immediate | null = null;
+  private readonly arrivalTimer: ArrivalTimer;
+  private readonly pumpFn = (): void => this.pump();
+  private readonly onArrival: ((lateMs: number) => void) | undefined;
   private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
 
@@ -48,6 +59,12 @@ export class OpenDriver {
     // Without a connection (a shard given fewer connections than its parts) no arrival can start.
     this.cap = o.connections > 0 ? o.maxInFlight : 0;
     this.arrivals = o.arrivals;
+    // No iteration running: the worker may sleep until the next arrival without delaying a response.
+    const timer = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER, () => this.idle.length === this.all.length);
+    this.arrivalTimer = timer;
+    // Under load, arrivals go out on the back of the lean client's socket reads: no extra wake-ups.
+    setReadHook(() => timer.poll());
+    this.onArrival = o.onArrival;
     rt.pool = new ConnectionPool(o.connection, o.connections);
     rt.activeUsers = () => this.all.length - this.idle.length;
   }
@@ -86,7 +103,7 @@ export class OpenDriver {
         return;
       }
       if (at > t) {
-        this.timer = setTimeout(() => this.pump(), Math.max(1, at - t));
+        this.arrivalTimer.schedule(this.rt.startPerf + at, this.pumpFn);
         return;
       }
       this.j++;
@@ -103,14 +120,18 @@ export class OpenDriver {
       }
       this.rt.started++;
       if (t - at > LATE_MS) this.rt.late++;
+      this.onArrival?.(t - at);
       r.startIteration(this.rt.startPerf + at);
     }
-    this.timer = setTimeout(() => this.pump(), 0);
+    // Behind schedule: the rest after the sockets had a turn.
+    this.timer = setImmediate(this.pumpFn);
   }
 
   private onIterationEnd(r: IterationRunner): void {
     this.idle.push(r);
     if (this.rt.draining) this.checkDone();
+    // The next arrival may be due, or close enough to sleep until now that nothing is in flight.
+    else this.arrivalTimer.poll();
   }
 
   /** Every arrival has come: iterations still running get GRACEFUL_STOP_MS to finish. */
@@ -124,8 +145,9 @@ export class OpenDriver {
 
   /** Stop now: no new steps; requests in flight finish (bounded by the timeout). */
   stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) clearImmediate(this.timer);
     this.timer = null;
+    this.arrivalTimer.cancel();
     this.rt.endLoad(null);
     this.rt.draining = true;
     this.rt.stopping = true;
@@ -144,6 +166,8 @@ export class OpenDriver {
   }
 
   async close(): Promise<void> {
+    setReadHook(null);
+    this.arrivalTimer.close();
     await this.rt.pool?.close();
   }
 }

@@ -3,17 +3,21 @@
  * worker, a MessageChannel each for snapshots, a common start once every worker
  * is ready, and stop messages.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { WorkerPlan } from '../plan/worker-plan.js';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { HttpClientKind } from './connections.js';
 import type { MainToWorker, WorkerToMain } from './control.js';
+import type { ArrivalTimerKind } from './precise-timer.js';
 
 export interface WorkerPoolOptions {
   /** One worker thread per plan. */
   plans: WorkerPlan[];
   intervalMs: number;
   warmupMs: number;
+  httpClient?: HttpClientKind;
+  arrivalTimer?: ArrivalTimerKind;
   onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
@@ -46,7 +50,7 @@ export class WorkerPool {
     for (let w = 0; w < n; w++) {
       const { port1, port2 } = new MessageChannel();
       this.ports.push(port1);
-      port1.on('message', (m: WorkerToMain) => {
+      const onMessage = (m: WorkerToMain): void => {
         if (m.type === 'ready') {
           ready++;
           if (ready === n && !this.stopped) {
@@ -55,9 +59,13 @@ export class WorkerPool {
             this.broadcast({ type: 'start', startEpoch });
           }
         } else this.o.onSnapshot(m);
-      });
+      };
+      port1.on('message', onMessage);
       const task = this.piscina
-        .run({ plan: this.o.plans[w], intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, port: port2 }, { transferList: [port2] })
+        .run(
+          { plan: this.o.plans[w], intervalMs: this.o.intervalMs, warmupMs: this.o.warmupMs, httpClient: this.o.httpClient, arrivalTimer: this.o.arrivalTimer, port: port2 },
+          { transferList: [port2] },
+        )
         .then(
           (final: WorkerSnapshot) => {
             this.o.onSnapshot(final);
@@ -66,7 +74,12 @@ export class WorkerPool {
             this.o.onWorkerLost(w, err);
           },
         )
-        .finally(() => port1.close());
+        .finally(() => {
+          // The task's result travels apart from the port: snapshots still queued on the port
+          // (a starved worker's last interval) are taken now, not lost with the close.
+          for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) onMessage(m.message as WorkerToMain);
+          port1.close();
+        });
       tasks.push(task);
     }
     await Promise.all(tasks);

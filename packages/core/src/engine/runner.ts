@@ -4,11 +4,11 @@
  * A closed-model virtual user is one runner looping; in the open model runners
  * are pooled and each arrival borrows one.
  */
-import type { Client, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CompiledStep, IterationContext, ResponseView } from '../plan/compile.js';
 import type { ThinkTime } from '../plan/program.js';
 import type { CompiledProgram } from '../plan/worker-program.js';
-import type { ConnectionPool, Waiter } from './connections.js';
+import type { ConnectionPool, HttpClient, Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
 import type { PreparedFlow, PreparedStep } from './prepared.js';
 import type { CheckRecorder } from './recorder.js';
@@ -32,7 +32,7 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
 export class IterationRunner implements Waiter {
   readonly exchange: Exchange;
   /** Owned (closed model) or borrowed per request (open model). */
-  client: Client | null = null;
+  client: HttpClient | null = null;
   /** Inside an iteration (including think time). */
   busy = false;
   /** Closed model: this virtual user should keep looping. */
@@ -106,7 +106,7 @@ export class IterationRunner implements Waiter {
     }
   }
 
-  grant(client: Client): void {
+  grant(client: HttpClient): void {
     this.client = client;
     this.send();
   }

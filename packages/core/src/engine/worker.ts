@@ -10,8 +10,9 @@ import type { WorkerSnapshot } from '../metrics/snapshot.js';
 import type { WorkerPlan } from '../plan/worker-plan.js';
 import { compileWorker, type CompiledProgram } from '../plan/worker-program.js';
 import { ClosedDriver } from './closed-driver.js';
-import type { ConnectionOptions } from './connections.js';
+import type { ConnectionOptions, HttpClientKind } from './connections.js';
 import type { MainToWorker } from './control.js';
+import type { ArrivalTimerKind } from './precise-timer.js';
 import { RunStoppedError } from './errors.js';
 import { OpenDriver } from './open-driver.js';
 import { WorkerRuntime } from './runtime.js';
@@ -22,10 +23,12 @@ export interface WorkerTask {
   port: MessagePort;
   /** Send load this long before the run, unmeasured, so the run starts with a warm JIT. */
   warmupMs: number;
+  httpClient?: HttpClientKind;
+  arrivalTimer?: ArrivalTimerKind;
 }
 
-function connectionOf(plan: WorkerPlan): ConnectionOptions {
-  return { origin: plan.target.origin, pipelining: plan.target.pipelining, timeoutMs: plan.target.timeoutMs };
+function connectionOf(plan: WorkerPlan, httpClient: HttpClientKind | undefined): ConnectionOptions {
+  return { origin: plan.target.origin, pipelining: plan.target.pipelining, timeoutMs: plan.target.timeoutMs, httpClient };
 }
 
 /**
@@ -36,7 +39,7 @@ async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): P
   const { plan } = task;
   const { port1, port2 } = new MessageChannel();
   const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1 });
-  const driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: plan.warmupUsers }], durationMs: ms, connection: connectionOf(plan) });
+  const driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: plan.warmupUsers }], durationMs: ms, connection: connectionOf(plan, task.httpClient) });
   rt.startPerf = performance.now();
   await driver.run();
   await driver.close();
@@ -50,12 +53,12 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
   if (task.warmupMs > 0) await warmUp(task, compileWorker(plan), task.warmupMs);
   const program = compileWorker(plan);
   const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port });
-  const connection = connectionOf(plan);
+  const connection = connectionOf(plan, task.httpClient);
   const load = plan.load;
   const driver =
     load.model === 'closed'
       ? new ClosedDriver(rt, { users: load.users, durationMs: load.durationMs, iterations: load.iterations, connection })
-      : new OpenDriver(rt, { ...load, connection: { ...connection, pipelining: 1 } });
+      : new OpenDriver(rt, { ...load, connection: { ...connection, pipelining: 1 }, timer: task.arrivalTimer });
   // Open connections before the common start, so the first second measures the target, not our connects.
   await driver.prepare();
 

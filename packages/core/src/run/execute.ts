@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator } from '../metrics/aggregator.js';
 import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
+import type { HttpClientKind } from '../engine/connections.js';
+import type { ArrivalTimerKind } from '../engine/precise-timer.js';
 import { WorkerPool } from '../engine/pool.js';
 import { plan } from '../plan/plan.js';
 import type { Segment, SegmentSequence } from '../plan/segment.js';
@@ -45,6 +47,10 @@ export interface ExecuteOptions extends SoakOptions {
    */
   warmupMs?: number;
   reporters?: Reporter[];
+  /** HTTP client for plain http targets: `fast` (lean HTTP/1.1 over net, the default) or `undici`. https always uses undici. */
+  httpClient?: HttpClientKind;
+  /** Open model: how workers wait for arrivals, `precise` (sub-millisecond, the default) or `coarse` (Node's 1 ms timers). */
+  arrivalTimer?: ArrivalTimerKind;
   /** Aborting it stops the run like SIGINT: in-flight requests are dropped, results are kept. */
   signal?: AbortSignal;
   /**
@@ -200,6 +206,8 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
       plans: runPlan.workers,
       intervalMs,
       warmupMs: o.warmupMs ?? 0,
+      httpClient: o.httpClient,
+      arrivalTimer: o.arrivalTimer,
       onStart: (e) => {
         startEpoch = e;
         meta.startedAt = Math.round(e);
