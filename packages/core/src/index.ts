@@ -27,3 +27,6 @@ export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePick
 export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './plan/compile.js';
 export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
+export * from './metrics/capacity-model.js';
+export * from './capacity/index.js';
+export { capacity, quickCapacity, capacitySettings, capacityPassed, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';

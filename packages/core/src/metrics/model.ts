@@ -7,6 +7,7 @@
  * Times: wall-clock instants are epoch milliseconds; durations of requests
  * (latency, service time) are microseconds.
  */
+import type { CapacityReport } from './capacity-model.js';
 
 /** How a request failed before an HTTP status could be counted. */
 export type ErrorKind =
@@ -223,6 +224,8 @@ export interface Summary {
   warnings: Warning[];
   /** Reporter health, filled by the reporter bus. */
   reporters: Record<string, { errors: number; dropped: number; notes: string[] }>;
+  /** `loadctl capacity` only: the search, its steps and the answer (docs/capacity.md). */
+  capacity?: CapacityReport;
 }
 
 /** result.json: everything `report`, `merge` and `compare` need. */
