@@ -29,4 +29,4 @@ export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
 export * from './metrics/capacity-model.js';
 export * from './capacity/index.js';
-export { capacity, quickCapacity, capacitySettings, capacityPassed, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';
+export { capacity, quickCapacity, capacitySettings, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';

@@ -4,5 +4,5 @@ export type { SearchSettings, SearchState, SearchOutcome, SearchRecord, Observat
 export { classifyStep, sloLabel, DEFAULT_GENERATOR_LIMITS, type GeneratorLimits, type StepJudgement } from './classify.js';
 export { stepFigures, measuredIntervals, type StepFigures } from './figures.js';
 export { fitUsl, uslThroughput } from './usl.js';
-export { buildCapacityReport, findKnee, sizing, gatePassed, requestsPerIteration, type ReportInput } from './report.js';
+export { buildCapacityReport, findKnee, sizing, gatePassed, requestsPerIteration, capacityOutcome, type ReportInput } from './report.js';
 export { sloSpecs, parseResolution, parseShare, sloLabels, DEFAULT_SLOS, CAPACITY_DEFAULTS } from './options.js';

@@ -124,3 +124,13 @@ export function gatePassed(r: Pick<CapacityReport, 'status' | 'maxRps'>, minRps:
   if (r.status === 'none') return false;
   return r.maxRps >= minRps ? true : null;
 }
+
+/**
+ * The CI view of a report: passed (a capacity found, or the --min-rps gate met),
+ * failed (no rate met the SLOs, or the gate missed) or inconclusive (the answer
+ * is only a lower bound below what was asked).
+ */
+export function capacityOutcome(r: Pick<CapacityReport, 'status' | 'gate'>): 'passed' | 'failed' | 'inconclusive' {
+  if (r.gate) return r.gate.passed === true ? 'passed' : r.gate.passed === false ? 'failed' : 'inconclusive';
+  return r.status === 'found' ? 'passed' : r.status === 'none' ? 'failed' : 'inconclusive';
+}

@@ -7,7 +7,7 @@
  * covers the whole search.
  */
 import { randomUUID } from 'node:crypto';
-import { buildCapacityReport } from '../capacity/report.js';
+import { buildCapacityReport, capacityOutcome } from '../capacity/report.js';
 import { DEFAULT_GENERATOR_LIMITS, type GeneratorLimits } from '../capacity/classify.js';
 import { CAPACITY_DEFAULTS, DEFAULT_SLOS, parseResolution, sloLabels, sloSpecs } from '../capacity/options.js';
 import { finish, nextStep, observe, outcomeOf, SearchSettingsError, startSearch, type Resolution, type SearchState } from '../capacity/search.js';
@@ -123,11 +123,6 @@ function start(settings: CapacitySettings): SearchState {
   }
 }
 
-/** Passed: the gate when given, else a found capacity. */
-export function capacityPassed(r: Pick<CapacityReport, 'status' | 'gate'>): boolean {
-  return r.gate ? r.gate.passed === true : r.status === 'found';
-}
-
 function capacityVerdict(report: CapacityReport, answer: StepOutcome | undefined, endReason: Verdict['endReason']): Verdict {
   const thresholds: ThresholdResult[] = answer ? answer.step.slos.map((t) => ({ ...t })) : [];
   if (report.gate) {
@@ -135,7 +130,7 @@ function capacityVerdict(report: CapacityReport, answer: StepOutcome | undefined
   } else {
     thresholds.push({ expression: 'capacity found (limited by the target)', scope: 'capacity', actual: report.maxRps, limit: 0, unit: '1/s', passed: report.status === 'found' });
   }
-  return { passed: capacityPassed(report) && endReason === 'completed', thresholds, endReason };
+  return { passed: capacityOutcome(report) === 'passed' && endReason === 'completed', thresholds, endReason };
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
