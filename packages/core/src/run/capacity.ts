@@ -169,7 +169,8 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
     kind: o.kind ?? 'scenario',
     startedAt: searchStart,
     workers,
-    plannedDurationMs: settings.maxDurationMs,
+    // The search's length is not known in advance (--max-duration bounds it).
+    plannedDurationMs: undefined,
     intervalMs,
     segment: '0/1',
     loadctlVersion: LOADCTL_VERSION,
