@@ -30,3 +30,4 @@ export { compareResults, comparabilityWarnings, type Comparison, type CompareOpt
 export * from './metrics/capacity-model.js';
 export * from './capacity/index.js';
 export { capacity, quickCapacity, capacitySettings, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';
+export { compareCapacity, isCapacityResult, type CapacityComparison, type CapacityCompareOptions, type CapacitySide, type CapacityStepComparison } from './metrics/capacity-compare.js';

@@ -18,3 +18,4 @@ export {
 export { PrometheusReporter, PrometheusReporterError, createPrometheusReporter, type PrometheusReporterOptions } from './prometheus/index.js';
 export { createReporters, reporterFromConfig, type OutputOptions } from './factory.js';
 export { checkOutputPaths, checkWritableDir, checkWritableFile } from './output-paths.js';
+export { renderCapacityComparisonMarkdown, renderComparisonMarkdown, renderCapacityComparisonText, type MarkdownLabels } from './markdown/compare.js';
