@@ -23,6 +23,7 @@ function step(index: number, rate: number, verdict: CapacityStep['verdict'], p99
     serviceTime: lat,
     concurrency: 1,
     started: rate * 15,
+    iterations: rate * 15,
     dropped: 0,
     generator: { cpu: 0.1, cpuMax: 0.1, eventLoopLagMs: 1, eventLoopLagMaxMs: 1 },
     slos: [],

@@ -25,6 +25,7 @@ function figures(o: Partial<StepFigures> = {}): StepFigures {
     serviceTime: lat,
     concurrency: 1.2,
     started: 1500,
+    iterations: 1500,
     dropped: 0,
     generator: { cpu: 0.2, cpuMax: 0.3, eventLoopLagMs: 11, eventLoopLagMaxMs: 15 },
     ...o,
@@ -136,7 +137,7 @@ describe('USL fit', () => {
 });
 
 function step(i: number, rate: number, verdict: CapacityStep['verdict'], o: Partial<CapacityStep> = {}): CapacityStep {
-  const f = figures({ scheduledRate: rate, achievedRate: rate, throughputRps: rate, requests: rate * 15, started: rate * 15, concurrency: rate * 0.012 });
+  const f = figures({ scheduledRate: rate, achievedRate: rate, throughputRps: rate, requests: rate * 15, started: rate * 15, iterations: rate * 15, concurrency: rate * 0.012 });
   return { index: i, kind: 'climb', rate, durationMs: 20_000, warmupMs: 5000, startedAt: 0, ...f, slos: [], verdict, reasons: [], ...o };
 }
 
@@ -164,9 +165,9 @@ describe('capacity report', () => {
   });
 
   it('maxRps is requests per second at the answer: the rate times the requests per iteration', () => {
-    expect(requestsPerIteration({ requests: 3003, started: 1000 })).toBe(3);
-    expect(requestsPerIteration({ requests: 2500, started: 1000 })).toBe(2.5);
-    const steps = [step(0, 100, 'pass', { requests: 4500, started: 1500 }), step(1, 200, 'fail')];
+    expect(requestsPerIteration({ requests: 3003, iterations: 1000 })).toBe(3);
+    expect(requestsPerIteration({ requests: 2500, iterations: 1000 })).toBe(2.5);
+    const steps = [step(0, 100, 'pass', { requests: 4500, iterations: 1500 }), step(1, 200, 'fail')];
     const r = buildCapacityReport({
       outcome: { status: 'found', limitedBy: 'target', stopReason: 'converged', rate: 100, confirmed: false, lowestFailing: 200 },
       steps,

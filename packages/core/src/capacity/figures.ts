@@ -58,6 +58,7 @@ export function stepFigures(result: RunResult, rate: number, warmupMs: number): 
     serviceTime: ms(s.total.serviceTime),
     concurrency: throughputRps * (latency.mean / 1000),
     started: Math.round(started),
+    iterations: Object.values(s.flows).reduce((n, f) => n + f.iterations, 0),
     dropped,
     generator: {
       cpu: median(cpus),

@@ -50,9 +50,9 @@ export function findKnee(steps: readonly CapacityStep[]): { rate: number; reason
 }
 
 /** Mean requests per iteration in a step (a whole number when every flow sends the same count). */
-export function requestsPerIteration(s: Pick<CapacityStep, 'requests' | 'started'>): number {
-  if (s.started <= 0 || s.requests <= 0) return 1;
-  const k = s.requests / s.started;
+export function requestsPerIteration(s: Pick<CapacityStep, 'requests' | 'iterations'>): number {
+  if (s.iterations <= 0 || s.requests <= 0) return 1;
+  const k = s.requests / s.iterations;
   // Iterations straddling the window's edges blur the ratio a little.
   return Math.abs(k - Math.round(k)) < 0.02 ? Math.round(k) : k;
 }

@@ -80,6 +80,8 @@ export interface CapacityStep {
   concurrency: number;
   /** Iterations started in the measured window. */
   started: number;
+  /** Iterations completed in the measured window (counted at completion, like requests). */
+  iterations: number;
   /** Arrivals dropped at the in-flight cap in the measured window. */
   dropped: number;
   /** Generator health in the measured window: median and worst of the per-interval values. */
