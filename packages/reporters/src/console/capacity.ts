@@ -20,7 +20,7 @@ const COLS: Array<[string, number]> = [
 ];
 
 const chalk = (color: boolean): ChalkInstance => new Chalk({ level: color && !process.env.NO_COLOR ? 1 : 0 });
-const num = (v: number): string => (v >= 100 ? int(v) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const num = (v: number): string => (v >= 100 || Number.isInteger(v) ? int(v) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const lat = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 function columns(values: string[]): string {
