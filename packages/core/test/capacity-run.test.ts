@@ -88,3 +88,18 @@ describe('capacity search: never a false capacity', () => {
     expect(r.summary.verdict.passed).toBe(true);
   });
 });
+
+describe('capacity search: interrupted', () => {
+  it('stops at the signal, keeps the judged steps, and says so', async () => {
+    server = await startSlotServer({ slots: 50, serviceMs: 5 });
+    const ac = new AbortController();
+    const r = await quickCapacity({ ...SHORT, url: `${server.url}/`, slos: ['p(99) < 1s'], startRate: 20, signal: ac.signal, onStep: () => ac.abort() });
+    const c = r.summary.capacity!;
+    expect(c.stopReason).toBe('interrupted');
+    expect(c.steps).toHaveLength(1);
+    expect(c.steps[0].verdict).not.toBe('aborted');
+    expect(r.summary.verdict.endReason).toBe('interrupted');
+    expect(r.summary.verdict.passed).toBe(false);
+    expect(c.explanation).toMatch(/^Interrupted/);
+  });
+});
