@@ -3,7 +3,7 @@
  * grammar, the resolution ("2%" or req/s), percentages, and the defaults.
  */
 import { badInput } from '../errors.js';
-import type { ThresholdSpec } from '../scenario/model.js';
+import type { ThresholdSpec } from '../thresholds/spec.js';
 import { checkThresholdScope, parseThreshold, ThresholdSyntaxError } from '../thresholds/parse.js';
 import type { Resolution } from './search.js';
 
