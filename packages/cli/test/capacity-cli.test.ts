@@ -96,6 +96,7 @@ thresholds:
     [['--step', '10s', '--max-duration', '5s'], /must allow at least one step/],
     [['--step', '2s', '--step-warmup', '3s'], /warm-up \(3000 ms\) must be shorter than the step/],
     [['--start-rate', '500', '--max-rate', '100'], /start rate 500\/s is above the max rate/],
+    [['--max-rate', '1000000', '--workers', '1'], /--max-rate: a rate of 1,000,000\/s is more than one machine can hold/],
   ])('bad input %j → exit 2', async (extra, message) => {
     const r = await loadctl(['capacity', `${server.url}/`, ...extra]);
     expect(r.code).toBe(2);

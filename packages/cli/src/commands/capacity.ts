@@ -18,7 +18,7 @@ import {
 } from '@loadctl/core';
 import { capacityJson, capacityStepHeader, capacityStepRow, renderCapacitySummary } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
-import { countFlag, durationFlag, positiveFlag, runFlags } from '../lib/flags.js';
+import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { describeError, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 import { reportersFor } from '../lib/reporters.js';
 
@@ -98,6 +98,7 @@ unreachable) and no --min-rps gate it already meets; 130 interrupted (results ar
         connections: flags.connections,
         maxInFlight: flags['max-in-flight'],
         workers: flags.workers,
+        loadCeiling: loadCeilingOf(flags),
         preflight: flags.preflight,
         signal: interrupt.signal,
         onStepStart: (s) => {

@@ -6,6 +6,7 @@
 import type { CapacityStep, CapacityStepKind } from '../metrics/capacity-model.js';
 import type { Interval, RunResult, ThresholdResult } from '../metrics/model.js';
 import type { Reporter } from '../reporting/reporter.js';
+import type { LoadCeilingOption } from '../scenario/ceiling.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
 import { classifyStep, type GeneratorLimits } from '../capacity/classify.js';
 import { stepFigures } from '../capacity/figures.js';
@@ -32,6 +33,7 @@ export interface StepContext {
   maxInFlight(rate: number): number;
   connections(rate: number): number;
   signal: AbortSignal;
+  loadCeiling?: LoadCeilingOption;
   tags?: Record<string, string>;
   /** Every interval of the step, warm-up included. */
   onInterval(i: Interval, step: StepRequest): void;
@@ -83,6 +85,7 @@ export async function runStep(req: StepRequest, ctx: StepContext): Promise<StepO
     excludeFirstMs: req.warmupMs,
     reporters: [forward],
     signal: ctx.signal,
+    loadCeiling: ctx.loadCeiling,
     preflight: false,
     tags: { ...ctx.tags, capacity_step: String(req.index + 1) },
     model: `capacity step ${req.index + 1}: open ${req.rate}/s`,

@@ -19,10 +19,11 @@ import { ReporterBus } from '../reporting/bus.js';
 import type { Reporter } from '../reporting/reporter.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
+import { LOAD_CEILING_PER_WORKER, loadCeilingProblems, type LoadCeilingOption } from '../scenario/ceiling.js';
 import { defaultConnections } from '../scenario/normalize.js';
 import { redactScenario } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
-import { largestLatencySlo, runStep, type StepOutcome, type StepRequest } from './capacity-step.js';
+import { largestLatencySlo, openAt, runStep, type StepOutcome, type StepRequest } from './capacity-step.js';
 import { preflight } from './preflight.js';
 import { quickConfig, quickScenario, type QuickOptions } from './quick.js';
 import { defaultWorkers } from './workers.js';
@@ -51,6 +52,8 @@ export interface CapacityOptions {
   /** Connections of every step; default min(in-flight cap, 256). */
   connections?: number;
   generatorLimits?: Partial<GeneratorLimits>;
+  /** The engine's per-worker load ceiling (see ExecuteOptions.loadCeiling); `false` lifts it. */
+  loadCeiling?: LoadCeilingOption;
   /** --min-rps gate (requests/s). */
   minRps?: number;
   /** Sizing: traffic to hold (requests/s) and the headroom kept on each instance (0..1). */
@@ -156,8 +159,18 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
   const workers = Math.max(1, Math.floor(o.workers ?? defaultWorkers()));
   const latencyMs = largestLatencySlo(slos);
   const inflightSecs = Math.max(2, latencyMs !== undefined ? (2 * latencyMs) / 1000 : 2);
-  const maxInFlight = (rate: number): number => o.maxInFlight ?? Math.max(100, Math.ceil(rate * inflightSecs));
+  // Defaults stay within what the workers can hold (the engine's load ceiling).
+  const ceiling = o.loadCeiling === false ? Infinity : (o.loadCeiling?.maxInFlight ?? LOAD_CEILING_PER_WORKER.maxInFlight) * workers;
+  const maxInFlight = (rate: number): number => o.maxInFlight ?? Math.min(ceiling, Math.max(100, Math.ceil(rate * inflightSecs)));
   const connections = (rate: number): number => o.connections ?? defaultConnections(maxInFlight(rate));
+  // The highest step must be a load this machine may run: say so now, not after minutes of search.
+  const top = openAt(scenario, settings.maxRate, settings.stepMs, maxInFlight(settings.maxRate), connections(settings.maxRate));
+  const beyond = loadCeilingProblems(top.load, { workers, ceiling: o.loadCeiling });
+  if (beyond.length > 0) {
+    const flag: Record<string, string> = { 'load.startRate': '--max-rate', 'load.maxInFlight': '--max-in-flight', 'load.connections': '--connections' };
+    const problems = [...new Set(beyond.map((p) => `${flag[p.path] ?? '--max-rate'}: ${p.problem}`))];
+    throw badInput('E_LOAD_CEILING', problems.join('; '), beyond[0].expected);
+  }
   if (o.preflight !== false) await preflight(scenario.target);
 
   const searchStart = Date.now();
@@ -210,6 +223,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
           maxInFlight,
           connections,
           signal: stepSignal,
+          loadCeiling: o.loadCeiling,
           tags: o.tags,
           onInterval,
         });
