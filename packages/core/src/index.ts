@@ -33,3 +33,7 @@ export * from './soak/index.js';
 export { seriesUnit, seriesDirection, formatSeriesValue, formatSlope, type SeriesUnit } from './metrics/series.js';
 export { splitName as splitMonitorName, DEFAULT_SCRAPED_SERIES, type MonitorConfig } from './monitor/index.js';
 export type { SoakOptions } from './run/soak.js';
+export * from './metrics/capacity-model.js';
+export * from './capacity/index.js';
+export { capacity, quickCapacity, capacitySettings, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';
+export { compareCapacity, isCapacityResult, type CapacityComparison, type CapacityCompareOptions, type CapacitySide, type CapacityStepComparison } from './metrics/capacity-compare.js';

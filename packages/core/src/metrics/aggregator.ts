@@ -41,6 +41,11 @@ export interface IntervalContext {
   stageAt?(elapsedMs: number): string | undefined;
   /** Planned length of the load (ms); undefined when the end is not planned (count-bounded runs). */
   plannedDurationMs?: number;
+  /**
+   * Intervals starting before this (ms since the run start) are emitted and kept in
+   * the timeline but left out of the cumulative stats (a warm-up). Default 0.
+   */
+  excludeBeforeMs?: number;
 }
 
 export class Aggregator {
@@ -208,17 +213,20 @@ export class Aggregator {
     const start = this.startEpoch + tick * this.intervalMs;
     const end = this.endOf(tick, s, endEpoch);
     const seconds = (end - start) / 1000;
+    const startMs = start - this.startEpoch;
+    const measured = startMs >= (this.ctx.excludeBeforeMs ?? 0);
     const total = new RequestAccumulator();
     for (const [name, acc] of s.requests.byName) {
       total.add(acc);
-      this.requests.get(name).add(acc);
+      if (measured) this.requests.get(name).add(acc);
     }
-    for (const [name, acc] of s.flows.byName) this.flows.get(name).add(acc);
-    addCheckCounts(this.checks, s.checks);
-    this.dropped += s.dropped;
-    this.missed += s.missed;
-    this.late += s.late;
-    const startMs = start - this.startEpoch;
+    if (measured) {
+      for (const [name, acc] of s.flows.byName) this.flows.get(name).add(acc);
+      addCheckCounts(this.checks, s.checks);
+      this.dropped += s.dropped;
+      this.missed += s.missed;
+      this.late += s.late;
+    }
     const endMs = end - this.startEpoch;
     const interval: Interval = {
       index: tick,
@@ -246,6 +254,12 @@ export class Aggregator {
     s.flows.destroy();
     this.timeline.push(interval);
     this.onInterval(interval);
+  }
+
+  /** The intervals in the cumulative stats (all but an excluded warm-up). */
+  get measured(): Interval[] {
+    const from = this.ctx.excludeBeforeMs ?? 0;
+    return from > 0 ? this.timeline.filter((i) => i.start - this.startEpoch >= from) : this.timeline;
   }
 
   /** Cumulative total over all request names. */

@@ -8,6 +8,7 @@
  * (latency, service time) are microseconds.
  */
 import type { SeriesUnit } from './series.js';
+import type { CapacityReport } from './capacity-model.js';
 
 /** How a request failed before an HTTP status could be counted. */
 export type ErrorKind =
@@ -292,6 +293,8 @@ export interface Summary {
   soak?: SoakVerdict;
   /** Monitored sources and how many of their samples failed. */
   monitor?: MonitorSourceHealth[];
+  /** `loadctl capacity` only: the search, its steps and the answer (docs/capacity.md). */
+  capacity?: CapacityReport;
 }
 
 /** result.json: everything `report`, `merge` and `compare` need. */

@@ -204,6 +204,39 @@ const INTERVAL: Shape = {
   generator: { cpu: 'number', eventLoopLagMs: 'number' },
 };
 
+const CAPACITY_LATENCY: Shape = { p50: 'number', p95: 'number', p99: 'number', mean: 'number' };
+
+/** summary.capacity (`loadctl capacity`): the figures `compare` and `report` read. */
+const CAPACITY: Shape = {
+  status: { oneOf: ['found', 'none', 'inconclusive'] },
+  limitedBy: { oneOf: ['target', 'generator', 'range'] },
+  stopReason: 'string',
+  maxRate: 'number',
+  maxRps: 'number',
+  confirmed: 'boolean',
+  answerStep: 'number|null',
+  lowestFailingRate: 'number|null',
+  explanation: 'string',
+  slos: { arrayOf: 'string' },
+  settings: 'any',
+  usl: 'any',
+  elapsedMs: 'number',
+  steps: {
+    arrayOf: {
+      index: 'number',
+      kind: 'string',
+      rate: 'number',
+      achievedRate: 'number',
+      throughputRps: 'number',
+      errorRate: 'number',
+      latency: CAPACITY_LATENCY,
+      verdict: { oneOf: ['pass', 'fail', 'generator', 'aborted'] },
+      slos: { arrayOf: { expression: 'string', scope: 'string', actual: 'number|null', limit: 'number', unit: 'string', passed: 'boolean' } },
+      reasons: { arrayOf: 'string' },
+    },
+  },
+};
+
 const SUMMARY: Shape = {
   meta: META,
   endedAt: 'number',
@@ -235,6 +268,7 @@ const SUMMARY: Shape = {
   },
   warnings: { arrayOf: { code: 'string', severity: { oneOf: ['info', 'warn', 'error'] }, message: 'string' } },
   reporters: { recordOf: { errors: 'number', dropped: 'number', notes: { arrayOf: 'string' } } },
+  capacity: opt(CAPACITY),
 };
 
 const RESULT_SHAPE: Shape = {

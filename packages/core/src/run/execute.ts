@@ -46,6 +46,12 @@ export interface ExecuteOptions extends SoakOptions {
    * --warmup): a cold JIT makes a generator's first seconds slow and their latencies high.
    */
   warmupMs?: number;
+  /**
+   * Leave the first N ms of the load (rounded up to whole intervals) out of the summary,
+   * thresholds and warnings, while still streaming those intervals to reporters and
+   * keeping them in the timeline: a warm-up under the real load (used by `capacity`).
+   */
+  excludeFirstMs?: number;
   reporters?: Reporter[];
   /** HTTP client for plain http targets: `fast` (lean HTTP/1.1 over net, the default) or `undici`. https always uses undici. */
   httpClient?: HttpClientKind;
@@ -99,6 +105,7 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
 
 async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monitor | null): Promise<RunResult> {
   const intervalMs = o.intervalMs ?? 1000;
+  const excludeMs = Math.ceil(Math.max(0, o.excludeFirstMs ?? 0) / intervalMs) * intervalMs;
   const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed: o.seed });
   const workers = runPlan.workers.length;
   // Again here: overrides (--scale) and --workers change what the validated scenario asked of this machine.
@@ -179,12 +186,17 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
       targetRate: schedule ? (a, b) => (((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a)) * runPlan.fraction : undefined,
       stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
       plannedDurationMs: meta.plannedDurationMs,
+      excludeBeforeMs: excludeMs,
     },
     onInterval,
   );
 
-  const snapshotSummary = (): Summary =>
-    buildSummary({ meta, agg, endEpoch: performance.timeOrigin + performance.now(), startEpoch, verdict: pendingVerdict, warnings: [] });
+  // The summary covers the measured window: from the end of an excluded warm-up.
+  const measuredFrom = (end: number): number => Math.min(end, startEpoch + excludeMs);
+  const snapshotSummary = (): Summary => {
+    const now = performance.timeOrigin + performance.now();
+    return buildSummary({ meta, agg, endEpoch: now, startEpoch: measuredFrom(now), verdict: pendingVerdict, warnings: [] });
+  };
   const pendingVerdict: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
 
   const onSignal = (): void => stop('interrupt', 'interrupted');
@@ -240,13 +252,13 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   agg.finish(endEpoch);
 
   const endReason = state.endReason;
-  const summary = buildSummary({ meta, agg, endEpoch, startEpoch, verdict: { passed: false, thresholds: [], endReason }, warnings: [] });
+  const summary = buildSummary({ meta, agg, endEpoch, startEpoch: measuredFrom(endEpoch), verdict: { passed: false, thresholds: [], endReason }, warnings: [] });
   extraWarnings.push(...finishSoak(summary, agg.timeline, monitor, { stagesMs: load.stages.map((st) => st.durationMs), trendWarmupMs: o.trendWarmupMs }));
   const thresholds = o.judge ? o.judge.evaluate(summary) : [];
   for (const t of thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
   summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });
-  summary.warnings = [...timelineWarnings(agg.timeline, agg.dropped, agg.late, agg.missed), ...extraWarnings];
-  const shortfall = rateShortfall(agg.timeline);
+  summary.warnings = [...timelineWarnings(agg.measured, agg.dropped, agg.late, agg.missed), ...extraWarnings];
+  const shortfall = rateShortfall(agg.measured);
   if (shortfall !== null) summary.rateShortfall = shortfall;
 
   await bus.end(summary);

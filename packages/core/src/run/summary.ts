@@ -17,7 +17,7 @@ export function buildSummary(x: SummaryInput): Summary {
   const loadEnd = x.agg.loadEndedAt > 0 ? Math.min(x.endEpoch, Math.max(x.startEpoch, x.agg.loadEndedAt)) : x.endEpoch;
   const loadDurationMs = Math.max(0, loadEnd - x.startEpoch);
   const total = x.agg.totalAccumulator();
-  const timeline = x.agg.timeline;
+  const timeline = x.agg.measured;
   // Per-second rate spread over full-length intervals (a last one shorter than 20% is folded into the one before).
   const full = timeline.filter((i) => i.end - i.start >= x.meta.intervalMs * 0.999);
   const rates = (full.length > 0 ? full : timeline).map((i) => i.rps);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { writeFileAtomic, type RunResult } from '@loadctl/core';
+import { renderCapacitySection } from './capacity.js';
 import { buildReportData, type ChartOptions, type ChartSpec, type RunKey } from './charts.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { escapeHtml as e, inlineSource, jsonForScript } from './escape.js';
@@ -82,6 +83,7 @@ export function renderHtmlReport(input: HtmlReportInput, options: HtmlReportOpti
   const { js, css, version } = uplotAssets();
   const generated = options.generatedAt ?? new Date();
   const loadctlVersion = runs[runs.length - 1].result.summary.meta.loadctlVersion;
+  const capacity = renderCapacitySection(runs);
 
   return `<!doctype html>
 <html lang="en">
@@ -97,8 +99,8 @@ export function renderHtmlReport(input: HtmlReportInput, options: HtmlReportOpti
 <body>
 ${renderHeader(runs, title)}
 <main>
-<nav><a href="#charts">Charts</a><a href="#requests">Requests</a><a href="#flows">Flows</a><a href="#checks">Checks</a><a href="#statuses">Status codes</a><a href="#error-kinds">Transport errors</a><a href="#warnings">Warnings</a><a href="#reporters">Reporters</a>${soakNav(runs, data.charts)}</nav>
-${renderSoakSection(runs)}
+<nav>${capacity ? '<a href="#capacity">Capacity</a>' : ''}<a href="#charts">Charts</a><a href="#requests">Requests</a><a href="#flows">Flows</a><a href="#checks">Checks</a><a href="#statuses">Status codes</a><a href="#error-kinds">Transport errors</a><a href="#warnings">Warnings</a><a href="#reporters">Reporters</a>${soakNav(runs, data.charts)}</nav>
+${capacity}${renderSoakSection(runs)}
 ${renderCharts(data.charts.filter((c) => !c.section), data.grid.factor, data.grid.bucketMs, compare)}
 ${renderMonitorSections(data.charts)}
 ${renderTables(runs)}
