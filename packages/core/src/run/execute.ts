@@ -53,6 +53,13 @@ export interface ExecuteOptions {
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
   shard?: Segment;
+  /**
+   * Epoch ms at which the load starts, so that shards started independently begin together
+   * (`--start-at`). Workers are started beforehand and wait for it; when they are ready too
+   * late, the load starts at the next interval boundary after it (intervals of every shard
+   * stay aligned) and a SHARD_START_LATE warning says by how much.
+   */
+  startAt?: number;
   /** The redacted config stored in the result. */
   config?: unknown;
   tags?: Record<string, string>;
@@ -150,7 +157,8 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
     workers,
     intervalMs,
     {
-      targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) : undefined,
+      // This process's share of the requested rate (a shard of n runs 1/n of the arrivals).
+      targetRate: schedule ? (a, b) => ((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a) / shard.count : undefined,
       stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
       plannedDurationMs: meta.plannedDurationMs,
     },
@@ -182,8 +190,16 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
       shard,
       intervalMs,
       warmupMs: o.warmupMs ?? 0,
+      startAt: o.startAt,
       onStart: (e) => {
         startEpoch = e;
+        if (o.startAt !== undefined && e > o.startAt) {
+          extraWarnings.push({
+            code: 'SHARD_START_LATE',
+            severity: 'warn',
+            message: `started ${((e - o.startAt) / 1000).toFixed(1)} s after --start-at (workers were not ready in time); intervals stay aligned with the other shards`,
+          });
+        }
         meta.startedAt = Math.round(e);
         agg.start(e);
       },
