@@ -27,3 +27,7 @@ export { compileScenario, seededRandom, smoothWeightedRoundRobin, cumulativePick
 export type { CompiledScenario, CompiledFlow, CompiledStep, CompileOptions, IterationContext, RenderedRequest, ResponseView, EvaluateResult } from './plan/compile.js';
 export * from './thresholds/index.js';
 export { compareResults, comparabilityWarnings, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
+export { merge, mergeFiles, thresholdSpecsOf, type MergeOptions } from './run/merge.js';
+export { mergeResults, MergeError, type MergeInput, type MergeResultsOptions } from './metrics/merge/merge.js';
+export { parseSegment, formatSegment, type Segment } from './plan/segment.js';
+export { parseStartAt, checkStartAt, DEFAULT_START_TOLERANCE_MS } from './run/start-at.js';
