@@ -97,10 +97,13 @@ function check(inputs: ReadonlyArray<Required<MergeInput>>, o: MergeResultsOptio
   for (const [a, b] of cov.overlaps) {
     const sa = inputs[a].result.summary.meta.segment;
     const sb = inputs[b].result.summary.meta.segment;
+    const same = formatRange(segmentRange(sa)!) === formatRange(segmentRange(sb)!);
     problems.push(
-      formatRange(segmentRange(sa)!) === formatRange(segmentRange(sb)!)
-        ? `segment ${sa} appears twice: ${inputs[a].source} and ${inputs[b].source}`
-        : `segments ${sa} (${inputs[a].source}) and ${sb} (${inputs[b].source}) overlap`,
+      !same
+        ? `segments ${sa} (${inputs[a].source}) and ${sb} (${inputs[b].source}) overlap`
+        : sa === sb
+          ? `segment ${sa} appears twice: ${inputs[a].source} and ${inputs[b].source}`
+          : `segment ${sa} appears twice: ${inputs[a].source} and ${inputs[b].source} (as ${sb})`,
     );
   }
   if (cov.missing.length > 0 && !o.allowMissing && items.length === inputs.length) {

@@ -31,6 +31,16 @@ function encodedOf(parts: ReadonlyArray<Partial<Record<EncodedKey, unknown>>>, k
   return out;
 }
 
+/**
+ * The summary of the merged histogram, with min and max taken from the parts' summaries:
+ * those are the exact recorded extremes, a decoded histogram knows them only to its precision.
+ */
+function exactExtremes(summary: LatencySummary, parts: readonly LatencySummary[]): LatencySummary {
+  const live = parts.filter((p) => p.count > 0);
+  if (live.length === 0 || summary.count === 0) return summary;
+  return { ...summary, min: Math.min(...live.map((p) => p.min)), max: Math.max(...live.map((p) => p.max)) };
+}
+
 /** One histogram fed every part's samples: its summary and encoding. */
 function fromHistograms(encoded: readonly string[]): { summary: LatencySummary; encoded: string } {
   const h = createHistogram();
@@ -105,14 +115,14 @@ export function mergeRequestStats(parts: ReadonlyArray<MaybeEncoded<RequestStats
   const lat = encodedOf(parts, 'latencyHistogram');
   if (lat) {
     const m = fromHistograms(lat);
-    value.latency = m.summary;
+    value.latency = exactExtremes(m.summary, parts.map((p) => p.latency));
     value.latencyHistogram = m.encoded;
     approximate = false;
   }
   const svc = encodedOf(parts, 'serviceTimeHistogram');
   if (svc) {
     const m = fromHistograms(svc);
-    value.serviceTime = m.summary;
+    value.serviceTime = exactExtremes(m.summary, parts.map((p) => p.serviceTime));
     value.serviceTimeHistogram = m.encoded;
   } else if (parts.length > 1) approximate = true;
   return { value, approximate };
@@ -143,7 +153,7 @@ export function mergeFlowStats(parts: ReadonlyArray<MaybeEncoded<FlowStats>>): M
   const enc = encodedOf(parts, 'durationHistogram');
   if (enc) {
     const m = fromHistograms(enc);
-    value.duration = m.summary;
+    value.duration = exactExtremes(m.summary, parts.map((p) => p.duration));
     value.durationHistogram = m.encoded;
     return { value, approximate: false };
   }
