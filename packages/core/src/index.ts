@@ -31,3 +31,4 @@ export { merge, mergeFiles, thresholdSpecsOf, type MergeOptions } from './run/me
 export { mergeResults, MergeError, type MergeInput, type MergeResultsOptions } from './metrics/merge/merge.js';
 export { parseSegment, formatSegment, type Segment } from './plan/segment.js';
 export { parseStartAt, checkStartAt, DEFAULT_START_TOLERANCE_MS } from './run/start-at.js';
+export { kubernetesManifests, manifestsToYaml, type K8sOptions, type K8sObject, type K8sResults } from './distribute/k8s.js';
