@@ -8,7 +8,7 @@ import { badInput } from '../errors.js';
 import { mergeResults, type MergeInput, type MergeResultsOptions } from '../metrics/merge/merge.js';
 import type { RunResult, ThresholdResult } from '../metrics/model.js';
 import { readResult } from '../metrics/result-file.js';
-import type { ThresholdSpec } from '../scenario/model.js';
+import type { ThresholdSpec } from '../thresholds/spec.js';
 import { evaluateThresholds, thresholdStatsFromSummary } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
 import { rateShortfall } from './warnings.js';
