@@ -81,6 +81,7 @@ async function manifests(args: string[]): Promise<Obj[]> {
   const r = await loadctl(['k8s', scenario, ...args]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^# loadctl k8s: Shop Checkout split over \d+ pods, starting at \S+Z\n# apply now: +kubectl apply/);
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
 }
 

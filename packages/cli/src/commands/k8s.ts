@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { kubernetesManifests, loadScenario, manifestsToYaml, type K8sResults } from '@loadctl/core';
+import { kubernetesManifests, loadScenario, manifestNotes, manifestsToYaml, type K8sResults } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { countFlag, durationFlag, positiveFlag, startAtFlag } from '../lib/flags.js';
 import { describeError, EXIT } from '../lib/outcome.js';
@@ -76,17 +76,7 @@ at --start-at (default: two minutes from now). See docs/distributed.md.`;
         influxdb: flags['influxdb-url'] ? { url: flags['influxdb-url'], db: flags['influxdb-db'], org: flags['influxdb-org'], bucket: flags['influxdb-bucket'] } : undefined,
         runArgs,
       });
-      const job = objects.find((o) => o.kind === 'Job')!.metadata.name;
-      const ns = flags.namespace ? ` -n ${flags.namespace}` : '';
-      const merging = objects.some((o) => o.metadata.name === `${job}-merge`);
-      const yaml = manifestsToYaml(objects, [
-        `loadctl k8s: ${scenario.name} split over ${flags.shards} pods, starting at ${new Date(startAt).toISOString()}`,
-        `apply now:   kubectl apply${ns} -f <this file>`,
-        `progress:    kubectl get pods${ns} -l app.kubernetes.io/instance=${job}`,
-        ...(merging
-          ? [`verdict:     kubectl wait${ns} --for=condition=complete --timeout=24h job/${job}-merge && kubectl logs${ns} job/${job}-merge`, `results:     merged.json and report.html in ${job}/ on the results volume`]
-          : ['results:     in InfluxDB, tagged shard=k/n (no result files: add --results pvc for an exact merge)']),
-      ]);
+      const yaml = manifestsToYaml(objects, manifestNotes(objects, scenario.name));
       if (flags.output) {
         await writeFile(flags.output, yaml, 'utf8');
         process.stderr.write(`wrote ${flags.output}\n`);
