@@ -81,9 +81,12 @@ function stats(samples: number[], withHistogram: boolean): RequestStats & { late
   return out;
 }
 
-function interval(start: number, samples: number[], withHistogram: boolean): Interval {
-  const total = stats(samples, withHistogram);
-  return { index: 0, start, end: start + 1000, elapsedMs: 0, total, requests: { r: total }, flows: {}, checks: {}, rps: 0, activeUsers: 1, dropped: 0, late: 0, generator: { cpu: 0, eventLoopLagMs: 0 } };
+/** An interval as results write it: the encoded histogram of its total latency on the interval itself (when the result has it). */
+function interval(start: number, samples: number[], withHistogram: boolean): Interval & { latencyHistogram?: string } {
+  const { latencyHistogram, serviceTimeHistogram: _s, ...total } = stats(samples, withHistogram);
+  const iv: Interval & { latencyHistogram?: string } = { index: 0, start, end: start + 1000, elapsedMs: 0, total, requests: { r: total }, flows: {}, checks: {}, rps: 0, activeUsers: 1, dropped: 0, late: 0, generator: { cpu: 0, eventLoopLagMs: 0 } };
+  if (latencyHistogram !== undefined) iv.latencyHistogram = latencyHistogram;
+  return iv;
 }
 
 describe('timeline merge', () => {
@@ -91,17 +94,20 @@ describe('timeline merge', () => {
   const b = [150, 250, 90_000];
   it('intervals carrying histograms merge to the percentiles of every sample', () => {
     const m = mergeTimelines([[interval(10_000, a, true)], [interval(10_000, b, true), interval(11_000, [7], true)]], 10_000, 1000);
-    expect(m.approximate).toBe(false);
+    expect(m.totalLatencyExact).toBe(true);
+    expect(m.approximate).toBe(true); // per request name the intervals carry no histogram
     expect(m.maxOffsetMs).toBe(0);
     expect(m.timeline.map((i) => [i.index, i.start, i.total.count])).toEqual([[0, 10_000, 8], [1, 11_000, 1]]);
-    const whole = stats([...a, ...b], false).latency;
-    expect(m.timeline[0].total.latency.percentiles).toEqual(whole.percentiles);
-    expect(m.timeline[0].requests.r.latency.percentiles).toEqual(whole.percentiles);
+    const whole = stats([...a, ...b], true);
+    expect(m.timeline[0].total.latency.percentiles).toEqual(whole.latency.percentiles);
+    // the merged interval carries the merged histogram, so merged results merge again
+    expect((m.timeline[0] as Interval & { latencyHistogram?: string }).latencyHistogram).toBe(whole.latencyHistogram);
   });
 
   it('intervals without histograms: counts exact, percentiles flagged approximate', () => {
     const m = mergeTimelines([[interval(10_000, a, false)], [interval(10_300, b, false)]], 10_000, 1000);
-    expect(m.approximate).toBe(true);
+    expect(m.totalLatencyExact).toBe(false);
+    expect((m.timeline[0] as Interval & { latencyHistogram?: string }).latencyHistogram).toBeUndefined();
     expect(m.maxOffsetMs).toBe(300);
     expect(m.timeline).toHaveLength(1);
     expect(m.timeline[0].total.count).toBe(8);

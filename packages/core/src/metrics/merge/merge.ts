@@ -145,8 +145,18 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
   if (flows.approximate) {
     warnings.push({ code: 'MERGE_FLOW_DURATION_APPROXIMATE', severity: 'info', message: 'shard results from an older loadctl carry no iteration-duration histograms: merged flow duration percentiles are estimates' });
   }
-  if (tl.approximate) {
-    warnings.push({ code: 'MERGE_INTERVAL_PERCENTILES_APPROXIMATE', severity: 'info', message: 'shard intervals carry no histograms: per-interval latency percentiles of the merged timeline are count-weighted estimates (totals are exact)' });
+  if (!tl.totalLatencyExact) {
+    warnings.push({
+      code: 'MERGE_INTERVAL_PERCENTILES_APPROXIMATE',
+      severity: 'info',
+      message: 'shard intervals carry no latency histograms (results of an older loadctl): per-interval latency percentiles of the merged timeline are count-weighted estimates; counts and the whole-run figures are exact',
+    });
+  } else if (tl.approximate) {
+    warnings.push({
+      code: 'MERGE_INTERVAL_PERCENTILES_APPROXIMATE',
+      severity: 'info',
+      message: 'per-interval total latency percentiles of the merged timeline are exact; per request name, service time and flow duration they are count-weighted estimates (intervals carry only the total latency histogram)',
+    });
   }
   if (tl.maxOffsetMs > m0.intervalMs * ALIGN_TOLERANCE) {
     warnings.push({

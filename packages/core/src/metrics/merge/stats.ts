@@ -14,8 +14,10 @@ export type MaybeEncoded<T> = T & { latencyHistogram?: unknown; serviceTimeHisto
 
 export interface Merged<T> {
   value: T;
-  /** True when some latency figure is an estimate (a part had no histogram). */
+  /** True when latency (or a flow's duration) is an estimate: a part had no histogram. */
   approximate: boolean;
+  /** True when the service time is an estimate. */
+  serviceApproximate?: boolean;
 }
 
 type EncodedKey = 'latencyHistogram' | 'serviceTimeHistogram' | 'durationHistogram';
@@ -112,6 +114,7 @@ export function mergeRequestStats(parts: ReadonlyArray<MaybeEncoded<RequestStats
     serviceTime: combineSummaries(parts.map((p) => p.serviceTime)),
   };
   let approximate = parts.length > 1;
+  let serviceApproximate = parts.length > 1;
   const lat = encodedOf(parts, 'latencyHistogram');
   if (lat) {
     const m = fromHistograms(lat);
@@ -124,8 +127,9 @@ export function mergeRequestStats(parts: ReadonlyArray<MaybeEncoded<RequestStats
     const m = fromHistograms(svc);
     value.serviceTime = exactExtremes(m.summary, parts.map((p) => p.serviceTime));
     value.serviceTimeHistogram = m.encoded;
-  } else if (parts.length > 1) approximate = true;
-  return { value, approximate };
+    serviceApproximate = false;
+  }
+  return { value, approximate, serviceApproximate };
 }
 
 /** Cumulative stats of one name; `rps` over `durationMs`. */
@@ -140,7 +144,7 @@ export function mergeCumulative(parts: readonly CumulativeRequestStats[], durati
     serviceTimeHistogram,
     rps: durationMs > 0 ? v.count / (durationMs / 1000) : 0,
   };
-  return { value, approximate: m.approximate };
+  return { value, approximate: m.approximate || m.serviceApproximate === true };
 }
 
 /** Flow stats of one flow (iteration-duration histogram kept when every part has one). */
@@ -168,7 +172,7 @@ export function mergeKeyed<T, R>(parts: ReadonlyArray<Record<string, T>>, merge:
   for (const k of keys) {
     const m = merge(parts.flatMap((p) => (p[k] !== undefined ? [p[k]] : [])));
     value[k] = m.value;
-    approximate ||= m.approximate;
+    approximate ||= m.approximate || m.serviceApproximate === true;
   }
   return { value, approximate };
 }

@@ -9,11 +9,16 @@
 import type { Interval } from '../model.js';
 import { mergeChecks, mergeKeyed, mergeFlowStats, mergeRequestStats } from './stats.js';
 
+/** An interval that may carry the encoded histogram of its total latency (results that have it). */
+type IntervalWithHistogram = Interval & { latencyHistogram?: unknown };
+
 export interface MergedTimeline {
   timeline: Interval[];
   /** Largest distance (ms) between a shard interval's start and the merged interval it went into. */
   maxOffsetMs: number;
-  /** True when some interval's latency figures are estimates (the shards' intervals had no histograms). */
+  /** Every merged interval's total latency comes from the shards' interval histograms (exact). */
+  totalLatencyExact: boolean;
+  /** Some per-interval figure (per request name, service time, flow duration) is a count-weighted estimate. */
   approximate: boolean;
 }
 
@@ -31,22 +36,26 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly Interval[]>, st
     }
   }
   let approximate = false;
+  let totalLatencyExact = true;
   const timeline: Interval[] = [];
   for (const k of [...buckets.keys()].sort((a, b) => a - b)) {
     const parts = buckets.get(k)!;
     const start = startEpoch + k * intervalMs;
     const end = Math.max(start + 1, ...parts.map((p) => p.end));
-    const total = mergeRequestStats(parts.map((p) => p.total));
+    // The interval's total latency histogram rides on the interval itself.
+    const total = mergeRequestStats(parts.map((p: IntervalWithHistogram) => ({ ...p.total, latencyHistogram: p.latencyHistogram })));
     const requests = mergeKeyed(parts.map((p) => p.requests), mergeRequestStats);
     const flows = mergeKeyed(parts.map((p) => p.flows), mergeFlowStats);
-    approximate ||= total.approximate || requests.approximate || flows.approximate;
+    totalLatencyExact &&= !total.approximate;
+    approximate ||= total.serviceApproximate || requests.approximate || flows.approximate;
     const seconds = (end - start) / 1000;
-    const iv: Interval = {
+    const { latencyHistogram, serviceTimeHistogram: _s, ...totalStats } = total.value;
+    const iv: IntervalWithHistogram = {
       index: k,
       start,
       end,
       elapsedMs: end - startEpoch,
-      total: total.value,
+      total: totalStats,
       requests: requests.value,
       flows: flows.value,
       checks: mergeChecks(parts.map((p) => p.checks)),
@@ -67,7 +76,8 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly Interval[]>, st
       iv.targetRate = rated.reduce((a, p) => a + (p.targetRate ?? 0), 0);
       iv.achievedRate = rated.reduce((a, p) => a + (p.achievedRate ?? 0), 0);
     }
+    if (typeof latencyHistogram === 'string') iv.latencyHistogram = latencyHistogram;
     timeline.push(iv);
   }
-  return { timeline, maxOffsetMs, approximate };
+  return { timeline, maxOffsetMs, totalLatencyExact, approximate };
 }
