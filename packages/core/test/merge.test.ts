@@ -36,6 +36,7 @@ describe('segments', () => {
     const cov = (labels: string[]) => coverage(labels.map((l, item) => ({ item, range: segmentRange(l)! })));
     expect(cov(['1/3', '2/3', '3/3'])).toEqual({ overlaps: [], missing: [] });
     expect(cov(['0:0.5', '3/4', '0.75:1'])).toEqual({ overlaps: [], missing: [] });
+    expect(cov(['0:1/3', '1/3:50%', '0.5:1'])).toEqual({ overlaps: [], missing: [] }); // fractions and percentages, as formatSegment may write them
     expect(cov(['0/1'])).toEqual({ overlaps: [], missing: [] }); // legacy whole-run label
     expect(cov(['0:0.5', '0.25:0.75', '3/4']).overlaps).toEqual([[0, 1], [1, 2]]);
     expect(cov(['2/4', '0.25:0.5']).overlaps).toEqual([[0, 1]]);
@@ -44,6 +45,8 @@ describe('segments', () => {
     expect(cov(['1/3']).missing.map(formatRange)).toEqual(['1/3:1']);
     expect(segmentRange('0/4')).toBeNull();
     expect(segmentRange('0.5:0.5')).toBeNull();
+    expect(segmentRange('1/0:1')).toBeNull();
+    expect(segmentRange('0:1:2')).toBeNull();
   });
 });
 

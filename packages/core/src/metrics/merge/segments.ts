@@ -1,7 +1,8 @@
 /**
  * Which part of the whole load a result covers, read from its `meta.segment`, as an exact
  * range of [0, 1): `k/n` is [(k-1)/n, k/n), `from:to` is [from, to) (decimals), and the
- * legacy whole-run label `0/1` is [0, 1). Ranges are exact fractions (bigint), so `2/4`
+ * legacy whole-run label `0/1` is [0, 1); boundaries are decimals, fractions or percentages
+ * (`0.25`, `1/4`, `25%`). Ranges are exact fractions (bigint), so `2/4`
  * and `0.25:0.5` are the same part, and `1/3` + `2/3` + `3/3` cover the whole exactly.
  */
 
@@ -32,9 +33,18 @@ export function cmp(a: Fraction, b: Fraction): number {
   return x < 0n ? -1 : x > 0n ? 1 : 0;
 }
 
-function decimal(text: string): Fraction {
-  const [int, dec = ''] = text.split('.');
-  return frac(BigInt((int || '0') + dec), 10n ** BigInt(dec.length));
+/** A boundary as segments are written: a decimal (0.25), a fraction (1/4) or a percentage (25%). */
+function boundary(text: string): Fraction | null {
+  const t = text.trim();
+  const dec = /^(\d{1,9})?(?:\.(\d{1,12}))?(%?)$/.exec(t);
+  if (dec && (dec[1] !== undefined || dec[2] !== undefined)) {
+    const digits = dec[2] ?? '';
+    const f = frac(BigInt((dec[1] ?? '0') + digits), 10n ** BigInt(digits.length) * (dec[3] ? 100n : 1n));
+    return f;
+  }
+  const q = /^(\d{1,9})\/(\d{1,9})$/.exec(t);
+  if (q && BigInt(q[2]) > 0n) return frac(BigInt(q[1]), BigInt(q[2]));
+  return null;
 }
 
 /** The range a segment label covers, or null if it is not a segment label. */
@@ -48,11 +58,11 @@ export function segmentRange(label: string): SegmentRange | null {
     if (n < 1n || k < 1n || k > n) return null;
     return { from: frac(k - 1n, n), to: frac(k, n) };
   }
-  const r = /^(\d{1,9}(?:\.\d{1,12})?|\.\d{1,12})\s*:\s*(\d{1,9}(?:\.\d{1,12})?|\.\d{1,12})$/.exec(s);
-  if (!r) return null;
-  const from = decimal(r[1]);
-  const to = decimal(r[2]);
-  if (cmp(from, to) >= 0 || cmp(to, frac(1n, 1n)) > 0) return null;
+  const parts = s.split(':');
+  if (parts.length !== 2) return null;
+  const from = boundary(parts[0]);
+  const to = boundary(parts[1]);
+  if (from === null || to === null || cmp(from, to) >= 0 || cmp(to, frac(1n, 1n)) > 0) return null;
   return { from, to };
 }
 
