@@ -24,6 +24,8 @@ interface Stats {
   statuses: Record<string, number>;
   latency: { count: number; min: number; max: number; percentiles: Record<string, number> };
   latencyHistogram: string;
+  successLatency?: { count: number; percentiles: Record<string, number> };
+  successLatencyHistogram?: string;
 }
 interface Result {
   summary: {
@@ -146,6 +148,16 @@ describe('4 shards, one merge', () => {
         // within the histogram's precision (3 significant digits)
         expect(Math.abs(got.latency.percentiles[p] - want)).toBeLessThanOrEqual(want * 1e-3 + 1);
       }
+      // the successful requests' latency merges the same way
+      const success = hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+      for (const x of shards) {
+        const h = hdr.decodeFromCompressedBase64(stats(x).successLatencyHistogram!, 32, false);
+        success.add(h);
+        h.destroy();
+      }
+      expect(got.successLatency!.count).toBe(success.totalCount);
+      for (const p of PERCENTILES) expect(Math.abs(got.successLatency!.percentiles[p] - success.getValueAtPercentile(Number(p)))).toBeLessThanOrEqual(success.getValueAtPercentile(Number(p)) * 1e-3 + 1);
+      success.destroy();
       // and the merged result's own histogram is that same histogram
       const back = hdr.decodeFromCompressedBase64(got.latencyHistogram, 32, false);
       expect(back.totalCount).toBe(whole.totalCount);

@@ -11,6 +11,7 @@ import { readResult } from '../metrics/result-file.js';
 import type { ThresholdSpec } from '../thresholds/spec.js';
 import { evaluateThresholds, thresholdStatsFromSummary } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
+import { decideVerdict } from './verdict.js';
 import { rateShortfall } from './warnings.js';
 
 export type MergeOptions = MergeResultsOptions;
@@ -42,8 +43,9 @@ export function thresholdSpecsOf(config: unknown, source = 'the merged result'):
 
 /**
  * Merge shard results (see metrics/merge/merge.ts for what is refused) and judge the
- * merged result: thresholds re-evaluated, a threshold that aborted a shard stays marked
- * `aborted`, and the verdict fails on a failed threshold, a rate-shortfall abort or an error.
+ * merged result as a run is judged (run/verdict.ts): thresholds re-evaluated on the merged
+ * stats, a threshold that aborted a shard stays marked `aborted`, and the worst way a shard
+ * ended (interrupted, aborted, error) is the merged run's.
  */
 export function merge(inputs: ReadonlyArray<MergeInput | RunResult>, o: MergeOptions = {}): RunResult {
   const list: MergeInput[] = inputs.map((x) => ('summary' in x ? { result: x } : x));
@@ -54,12 +56,7 @@ export function merge(inputs: ReadonlyArray<MergeInput | RunResult>, o: MergeOpt
   const thresholds: ThresholdResult[] = evaluateThresholds(specs, thresholdStatsFromSummary(summary)).map((t) =>
     aborted.some((a) => a.scope === t.scope && a.expression === t.expression) ? { ...t, aborted: true } : t,
   );
-  const endReason = summary.verdict.endReason;
-  summary.verdict = {
-    passed: thresholds.every((t) => t.passed) && endReason !== 'rate_shortfall_abort' && endReason !== 'error',
-    thresholds,
-    endReason,
-  };
+  summary.verdict = decideVerdict({ endReason: summary.verdict.endReason, thresholds, total: summary.total });
   const shortfall = rateShortfall(merged.timeline);
   if (shortfall !== null) summary.rateShortfall = shortfall;
   return merged;

@@ -125,10 +125,13 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
   const startedAt = Math.min(...metas.map((m) => m.startedAt));
   const endedAt = Math.max(...summaries.map((s) => s.endedAt));
   const durationMs = Math.max(0, endedAt - startedAt);
+  // The load window of the whole: from the first start to the last part's end of load (graceful drains excluded).
+  const loadEnd = Math.max(...summaries.map((s) => s.meta.startedAt + (s.loadDurationMs ?? s.durationMs)));
+  const loadDurationMs = Math.max(0, Math.min(durationMs, loadEnd - startedAt));
   const warnings: Warning[] = [];
 
-  const total = mergeCumulative(summaries.map((s) => s.total), durationMs);
-  const requests = mergeKeyed<CumulativeRequestStats, CumulativeRequestStats>(summaries.map((s) => s.requests), (xs) => mergeCumulative(xs, durationMs));
+  const total = mergeCumulative(summaries.map((s) => s.total), loadDurationMs);
+  const requests = mergeKeyed<CumulativeRequestStats, CumulativeRequestStats>(summaries.map((s) => s.requests), (xs) => mergeCumulative(xs, loadDurationMs));
   const flows = mergeKeyed(summaries.map((s) => s.flows), mergeFlowStats);
   const tl = mergeTimelines(inputs.map((x) => x.result.timeline), startedAt, m0.intervalMs);
 
@@ -197,6 +200,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
     },
     endedAt,
     durationMs,
+    loadDurationMs,
     total: total.value,
     requests: requests.value,
     flows: flows.value,
@@ -208,6 +212,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
       stdev: rates.length ? Math.sqrt(rates.reduce((a, b) => a + (b - rmean) ** 2, 0) / rates.length) : 0,
     },
     dropped: summaries.reduce((a, s) => a + s.dropped, 0),
+    ...(summaries.some((s) => s.missed !== undefined) ? { missed: summaries.reduce((a, s) => a + (s.missed ?? 0), 0) } : {}),
     late: summaries.reduce((a, s) => a + s.late, 0),
     verdict: { passed: true, thresholds: [], endReason: worstEnd(summaries.map((s) => s.verdict.endReason)) },
     warnings,

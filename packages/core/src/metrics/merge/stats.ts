@@ -20,7 +20,7 @@ export interface Merged<T> {
   serviceApproximate?: boolean;
 }
 
-type EncodedKey = 'latencyHistogram' | 'serviceTimeHistogram' | 'durationHistogram';
+type EncodedKey = 'latencyHistogram' | 'serviceTimeHistogram' | 'successLatencyHistogram' | 'durationHistogram';
 
 /** Every part's encoded histogram under `key`, or null when a part has none. */
 function encodedOf(parts: ReadonlyArray<Partial<Record<EncodedKey, unknown>>>, key: EncodedKey): string[] | null {
@@ -132,7 +132,7 @@ export function mergeRequestStats(parts: ReadonlyArray<MaybeEncoded<RequestStats
   return { value, approximate, serviceApproximate };
 }
 
-/** Cumulative stats of one name; `rps` over `durationMs`. */
+/** Cumulative stats of one name; `rps` over `durationMs` (the merged load window). */
 export function mergeCumulative(parts: readonly CumulativeRequestStats[], durationMs: number): Merged<CumulativeRequestStats> {
   const m = mergeRequestStats(parts);
   const v = m.value;
@@ -144,6 +144,13 @@ export function mergeCumulative(parts: readonly CumulativeRequestStats[], durati
     serviceTimeHistogram,
     rps: durationMs > 0 ? v.count / (durationMs / 1000) : 0,
   };
+  // Latency of the successful requests: from their histograms when every part has one.
+  const success = encodedOf(parts, 'successLatencyHistogram');
+  if (success) {
+    const s = fromHistograms(success);
+    value.successLatency = exactExtremes(s.summary, parts.flatMap((p) => (p.successLatency ? [p.successLatency] : [])));
+    value.successLatencyHistogram = s.encoded;
+  }
   return { value, approximate: m.approximate || m.serviceApproximate === true };
 }
 

@@ -63,6 +63,7 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly Interval[]>, st
       activeUsers: parts.reduce((a, p) => a + p.activeUsers, 0),
       dropped: parts.reduce((a, p) => a + p.dropped, 0),
       late: parts.reduce((a, p) => a + p.late, 0),
+      ...(parts.some((p) => p.missed !== undefined) ? { missed: parts.reduce((a, p) => a + (p.missed ?? 0), 0) } : {}),
       generator: {
         cpu: Math.max(...parts.map((p) => p.generator.cpu)),
         eventLoopLagMs: Math.max(...parts.map((p) => p.generator.eventLoopLagMs)),
