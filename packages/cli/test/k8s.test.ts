@@ -121,6 +121,16 @@ describe('loadctl k8s', () => {
     expect(pod(objs[1]).containers[0]).toMatchObject({ envFrom: [{ secretRef: { name: 'influx-token' } }] });
   });
 
+  it('a load beyond one machine is what it is for: the whole is not held to one machine\'s ceiling', async () => {
+    const big = join(dir, 'big.yml');
+    writeFileSync(big, `target: http://shop:8080\nload: { users: 400000, duration: 10m }\nsteps: [GET /]\n`);
+    const alone = await loadctl(['run', big, '--workers', '1', '--quiet']);
+    expect(alone.code).toBe(2); // one machine refuses it
+    const r = await loadctl(['k8s', big, '--shards', '40', '--image', 'loadctl:1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--segment "$K/40"');
+  });
+
   it('refuses bad input with exit 2', async () => {
     const noImage = await loadctl(['k8s', scenario, '--shards', '2', '-e', 'TARGET=http://x:1']);
     expect(noImage.code).toBe(2);
