@@ -13,7 +13,7 @@ import { ConfigMap, PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startServer, type TestServer } from '../../../test/support/servers.js';
+import { deadPort, json, startServer, type TestServer } from '../../../test/support/servers.js';
 import { BIN, loadctl } from './cli.js';
 
 interface Obj {
@@ -123,9 +123,13 @@ describe('loadctl k8s', () => {
 
   it('a load beyond one machine is what it is for: the whole is not held to one machine\'s ceiling', async () => {
     const big = join(dir, 'big.yml');
-    writeFileSync(big, `target: http://shop:8080\nload: { users: 400000, duration: 10m }\nsteps: [GET /]\n`);
+    writeFileSync(big, `target: http://127.0.0.1:${await deadPort()}\nload: { users: 400000, duration: 10m }\nsteps: [GET /]\n`);
     const alone = await loadctl(['run', big, '--workers', '1', '--quiet']);
     expect(alone.code).toBe(2); // one machine refuses it
+    expect(alone.stderr).toMatch(/split the load over shards/);
+    const part = await loadctl(['run', big, '--segment', '1/40', '--workers', '1', '--quiet']);
+    expect(part.code).toBe(3); // a 40th passes the ceiling (then finds nothing listening: no load is sent anywhere)
+    expect(part.stderr).toMatch(/cannot reach/);
     const r = await loadctl(['k8s', big, '--shards', '40', '--image', 'loadctl:1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--segment "$K/40"');
