@@ -52,4 +52,26 @@ describe('loadctl run → InfluxDB 1.6', () => {
     expect(result.summary.reporters.influxdb.dropped).toBe(0);
     expect(result.summary.reporters.influxdb.notes.join(' ')).toMatch(/written/);
   });
+
+  it('two shards of one run write apart: each point tagged with its shard, counts per shard equal each result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loadctl-influx-shards-'));
+    const file = join(dir, 's.yml');
+    writeFileSync(file, `name: influx-shards\ntarget: ${server.url}\nload: { rate: 60, duration: 2s }\nsteps: [GET /s]\n`);
+    const before = server.received;
+    const start = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000).toISOString();
+    const shards = ['1/2', '2/2'];
+    const runs = await Promise.all(
+      shards.map((seg, i) =>
+        loadctl(['run', file, '--segment', seg, '--start-at', start, '--start-tolerance', '10m', '--out-dir', join(dir, `s${i}`), '--workers', '1', '--quiet', '--reporter', 'influxdb', '--influxdb-url', influx.url, '--influxdb-db', 'e2e', '--influxdb-flush', '1s']),
+      ),
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    const results = shards.map((_, i) => JSON.parse(readFileSync(join(dir, `s${i}`, 'result.json'), 'utf8')));
+    expect(results[0].summary.total.count + results[1].summary.total.count).toBe(server.received - before);
+    for (const [i, seg] of shards.entries()) {
+      const where = `WHERE "scenario" = 'influx-shards' AND "shard" = '${seg}' AND "name" = 'total'`;
+      const sum = (await influx.query(`SELECT sum("count") AS c FROM "loadctl_requests" ${where}`)) as InfluxResult;
+      expect(scalar(sum, 'c')).toBe(results[i].summary.total.count);
+    }
+  });
 });

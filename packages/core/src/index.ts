@@ -37,3 +37,8 @@ export * from './metrics/capacity-model.js';
 export * from './capacity/index.js';
 export { capacity, quickCapacity, capacitySettings, type CapacityOptions, type QuickCapacityOptions } from './run/capacity.js';
 export { compareCapacity, isCapacityResult, type CapacityComparison, type CapacityCompareOptions, type CapacitySide, type CapacityStepComparison } from './metrics/capacity-compare.js';
+export { merge, mergeFiles, thresholdSpecsOf, type MergeOptions } from './run/merge.js';
+export { mergeResults, MergeError, type MergeInput, type MergeResultsOptions } from './metrics/merge/merge.js';
+export { parseStartAt, checkStartAt, DEFAULT_START_TOLERANCE_MS } from './run/start-at.js';
+export { kubernetesManifests, manifestsToYaml, type K8sOptions, type K8sObject, type K8sResults } from './distribute/k8s.js';
+export { manifestNotes } from './distribute/notes.js';

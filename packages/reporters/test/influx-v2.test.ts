@@ -58,7 +58,7 @@ describe('InfluxDBReporter v2 → VictoriaMetrics', () => {
     const byName = Object.fromEntries(series!.map((s) => [s.metric.name, s]));
     expect(byName.total!.values.reduce((a, b) => a + b, 0)).toBe(run.summary.total.count);
     expect(byName.total!.timestamps).toEqual(run.intervals.map((iv) => iv.end));
-    expect(byName.total!.metric).toMatchObject({ scenario: 'synthetic', team: 'perf', env: 'test', segment: '0/1' });
+    expect(byName.total!.metric).toMatchObject({ scenario: 'synthetic', team: 'perf', env: 'test', segment: '0/1', shard: '0/1' });
     for (const [name, s] of Object.entries(run.summary.requests)) {
       expect(byName[name]!.values.reduce((a, b) => a + b, 0)).toBe(s.count);
     }

@@ -34,7 +34,7 @@ describe('PrometheusReporter', () => {
       loadctl_target_rate: 'gauge',
     });
     // Default labels on every sample.
-    for (const s of exp.samples) expect(s.labels).toMatchObject({ run_id: run.meta.runId, scenario: 'synthetic', env: 'ci', team_name: 'perf', region: 'eu' });
+    for (const s of exp.samples) expect(s.labels).toMatchObject({ run_id: run.meta.runId, scenario: 'synthetic', shard: run.meta.segment, env: 'ci', team_name: 'perf', region: 'eu' });
 
     for (const [name, stats] of Object.entries(run.summary.requests)) {
       for (const [status, n] of Object.entries(stats.statuses)) expect(value(exp, 'loadctl_requests_total', { name, status })).toBe(n);

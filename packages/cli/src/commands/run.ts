@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { applyOverrides, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
+import { applyOverrides, formatSegment, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
+import { durationFlag, loadCeilingOf, positiveFlag, runFlags, shardFlags } from '../lib/flags.js';
 import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
@@ -15,6 +15,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
   static override examples = [
     '<%= config.bin %> run scenarios/behaviour.yml',
     '<%= config.bin %> run scenarios/behaviour.yml --duration 2m --scale 0.5 --env BASE_URL=http://127.0.0.1:3000',
+    '<%= config.bin %> run scenarios/behaviour.yml --segment 2/4 --start-at 2025-06-01T12:00:00Z -o results/shard-2.json',
     '<%= config.bin %> run soak.yml --reporter influxdb --influxdb-url http://127.0.0.1:8086 --influxdb-db loadctl --quiet',
   ];
   static override args = { scenario: Args.string({ required: true, description: 'scenario YAML file' }) };
@@ -22,6 +23,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
     duration: durationFlag({ char: 'd', description: "stretch or shrink the stages to this total duration, keeping their shape" }),
     scale: positiveFlag({ description: 'multiply users (closed model) or rates (open model) by this factor' }),
     env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
+    ...shardFlags,
     ...runFlags,
   };
 
@@ -36,10 +38,15 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
     const interrupt = interruptSignal();
     try {
       const loadCeiling = loadCeilingOf(flags);
-      const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling });
+      // A shard's part of the load is held to the ceiling when it runs (execute knows its share), not the whole here.
+      const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling: flags.segment ? false : loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
       await checkOutputs(flags, reporters, 'results');
+      const startAt = flags['start-at'];
+      if (startAt !== undefined && startAt > Date.now() && !flags.quiet) {
+        process.stderr.write(`waiting to start at ${new Date(startAt).toISOString()}${flags.segment ? ` (segment ${formatSegment(flags.segment)})` : ''}\n`);
+      }
       const result = await run(scenario, {
         workers: flags.workers,
         warmupMs: flags.warmup,
@@ -50,6 +57,9 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
         loadCeiling,
         monitor: monitorConfigFrom(flags, 'results'),
         trendWarmupMs: flags['trend-warmup'],
+        segment: flags.segment,
+        startAt,
+        startToleranceMs: flags['start-tolerance'],
       });
       if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       printWrittenFiles(result.summary);

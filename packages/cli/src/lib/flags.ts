@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration } from '@loadctl/core';
+import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration, parseSegment, parseStartAt, type Segment } from '@loadctl/core';
 
 /** A duration flag (`30s`, `5m`, `1h30m`) parsed to milliseconds. */
 export const durationFlag = Flags.custom<number>({
@@ -41,6 +41,33 @@ export const positiveFlag = Flags.custom<number>({
 export function loadCeilingOf(flags: { 'load-ceiling'?: boolean }): false | undefined {
   return flags['load-ceiling'] === false ? false : undefined;
 }
+
+/** Core's errors as the plain Error oclif reports as a flag problem (exit 2), with the hint. */
+function plainError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    const e = err as { message: string; hint?: string };
+    throw new Error(e.hint ? `${e.message} (${e.hint})` : e.message);
+  }
+}
+
+/** `--segment k/n` or `from:to`: this machine's part of a run split over several. */
+export const segmentFlag = Flags.custom<Segment>({
+  parse: async (input) => plainError(() => parseSegment(input)),
+});
+
+/** `--start-at <ISO date-time with zone>`, to epoch ms. */
+export const startAtFlag = Flags.custom<number>({
+  parse: async (input) => plainError(() => parseStartAt(input)),
+});
+
+/** Flags that split one run over several machines (`run`). */
+export const shardFlags = {
+  segment: segmentFlag({ description: 'run only this part of the load: k/n (e.g. 2/4) or from:to (e.g. 0.25:0.5); merge the parts with `loadctl merge`' }),
+  'start-at': startAtFlag({ description: 'start the load at this ISO 8601 time (with zone, e.g. 2025-06-01T12:00:00Z), so independently started shards begin together' }),
+  'start-tolerance': durationFlag({ description: 'how far in the past --start-at may be before the run is refused (default 30s)' }),
+};
 
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {

@@ -18,6 +18,12 @@ export interface WorkerPoolOptions {
   warmupMs: number;
   httpClient?: HttpClientKind;
   arrivalTimer?: ArrivalTimerKind;
+  /**
+   * Epoch ms the load must start at (independently started shards begin together). When the
+   * workers are ready too late for it, the start moves to the next interval boundary after
+   * it, so every shard's intervals stay on one grid.
+   */
+  startAt?: number;
   onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
@@ -25,6 +31,13 @@ export interface WorkerPoolOptions {
 
 /** Lead time between "all ready" and the common start, so every worker starts on the same tick grid. */
 const START_LEAD_MS = 50;
+
+/** The start: `earliest`, or `startAt` (or the first interval boundary after it that is not before `earliest`). */
+export function commonStart(earliest: number, startAt: number | undefined, intervalMs: number): number {
+  if (startAt === undefined) return earliest;
+  if (startAt >= earliest) return startAt;
+  return startAt + Math.ceil((earliest - startAt) / intervalMs) * intervalMs;
+}
 
 export class WorkerPool {
   private readonly piscina: Piscina;
@@ -54,7 +67,7 @@ export class WorkerPool {
         if (m.type === 'ready') {
           ready++;
           if (ready === n && !this.stopped) {
-            const startEpoch = performance.timeOrigin + performance.now() + START_LEAD_MS;
+            const startEpoch = commonStart(performance.timeOrigin + performance.now() + START_LEAD_MS, this.o.startAt, this.o.intervalMs);
             this.o.onStart(startEpoch);
             this.broadcast({ type: 'start', startEpoch });
           }

@@ -1,6 +1,6 @@
 import type { RawFlowStats, RawRequestStats } from './snapshot.js';
 import { addSparse, createCumulativeHistogram, createHistogram, encodeHistogram, histogramDifference, summarizeHistogram, type Histogram } from './histogram.js';
-import type { CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
+import type { CumulativeFlowStats, CumulativeRequestStats, ErrorKind, FlowStats, RequestStats } from './model.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number | undefined>): void {
   for (const k in from) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
@@ -127,6 +127,10 @@ export class FlowAccumulator {
 
   toStats(): FlowStats {
     return { iterations: this.iterations, failed: this.failed, duration: summarizeHistogram(this.duration) };
+  }
+
+  toCumulative(): CumulativeFlowStats {
+    return { ...this.toStats(), durationHistogram: encodeHistogram(this.duration) };
   }
 
   destroy(): void {

@@ -82,6 +82,12 @@ export interface FlowStats {
   duration: LatencySummary;
 }
 
+/** Cumulative stats of one flow, with the lossless histogram of its iteration durations (for `merge`). */
+export interface CumulativeFlowStats extends FlowStats {
+  /** hdr-histogram-js compressed base64 of iteration durations (µs); absent in results of older versions. */
+  durationHistogram?: string;
+}
+
 /** Check outcomes, keyed by check name. */
 export type CheckCounts = Record<string, { passes: number; fails: number }>;
 
@@ -214,6 +220,20 @@ export interface RunMeta {
   /** Load model summary, e.g. "closed 50 connections" or "open 2000/s". */
   model: string;
   tags: Record<string, string>;
+  /** A merged result (`loadctl merge`): the shard results it was made of. */
+  shards?: ShardSource[];
+}
+
+/** One shard result inside a merged result. */
+export interface ShardSource {
+  runId: string;
+  segment: string;
+  /** Where it was read from (file path) or the label given to `merge`. */
+  source: string;
+  startedAt: number;
+  endedAt: number;
+  workers: number;
+  count: number;
 }
 
 export type Severity = 'info' | 'warn' | 'error';
@@ -269,7 +289,7 @@ export interface Summary {
   loadDurationMs?: number;
   total: CumulativeRequestStats;
   requests: Record<string, CumulativeRequestStats>;
-  flows: Record<string, FlowStats>;
+  flows: Record<string, CumulativeFlowStats>;
   checks: CheckCounts;
   /**
    * Requests/s: `mean` over the load window (requests of the iterations the load started,

@@ -73,6 +73,13 @@ export interface ExecuteOptions extends SoakOptions {
   segmentSequence?: SegmentSequence;
   /** Seed of the run's PRNGs (think times, random rows, template functions); default random. */
   seed?: number;
+  /**
+   * Epoch ms at which the load starts, so that shards started independently begin together
+   * (`--start-at`). Workers are started beforehand and wait for it; when they are ready too
+   * late, the load starts at the next interval boundary after it (intervals of every shard
+   * stay aligned) and a SHARD_START_LATE warning says by how much.
+   */
+  startAt?: number;
   /** The redacted config stored in the result. */
   config?: unknown;
   tags?: Record<string, string>;
@@ -220,8 +227,16 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
       warmupMs: o.warmupMs ?? 0,
       httpClient: o.httpClient,
       arrivalTimer: o.arrivalTimer,
+      startAt: o.startAt,
       onStart: (e) => {
         startEpoch = e;
+        if (o.startAt !== undefined && e > o.startAt) {
+          extraWarnings.push({
+            code: 'SHARD_START_LATE',
+            severity: 'warn',
+            message: `started ${((e - o.startAt) / 1000).toFixed(1)} s after --start-at (workers were not ready in time); intervals stay aligned with the other shards`,
+          });
+        }
         meta.startedAt = Math.round(e);
         agg.start(e);
         monitor?.sampleNow();

@@ -9,6 +9,7 @@ import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/model.js';
 import { redactScenario } from '../scenario/redact.js';
 import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from '../thresholds/evaluate.js';
+import { checkStartAt, sleepUntil, START_PREPARE_MS } from './start-at.js';
 import { execute, type ExecuteOptions, type ThresholdJudge } from './execute.js';
 
 export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model'> {
@@ -18,6 +19,8 @@ export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'ju
   durationMs?: number;
   /** Multiply users (closed) or rates (open) by this factor. */
   scale?: number;
+  /** With `startAt`: how far in the past it may be before the run is refused (default 30 s). */
+  startToleranceMs?: number;
 }
 
 /** Apply duration and scale overrides; returns a new scenario. */
@@ -61,6 +64,10 @@ export function thresholdJudge(s: Scenario): ThresholdJudge | undefined {
 export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
   const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
   const scenario = applyOverrides(loaded, o);
-  const { env: _env, durationMs: _d, scale: _s, ...rest } = o;
+  const { env: _env, durationMs: _d, scale: _s, startToleranceMs, ...rest } = o;
+  if (o.startAt !== undefined) {
+    checkStartAt(o.startAt, Date.now(), startToleranceMs);
+    await sleepUntil(o.startAt - START_PREPARE_MS - (o.warmupMs ?? 0), o.signal);
+  }
   return execute(scenario, { ...rest, kind: 'scenario', judge: thresholdJudge(scenario), config: redactScenario(scenario) });
 }

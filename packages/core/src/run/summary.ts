@@ -31,7 +31,7 @@ export function buildSummary(x: SummaryInput): Summary {
     loadDurationMs,
     total: total.toCumulative(loadDurationMs),
     requests: x.agg.requests.map((a) => a.toCumulative(loadDurationMs)),
-    flows: x.agg.flows.map((a) => a.toStats()),
+    flows: x.agg.flows.map((a) => a.toCumulative()),
     checks: structuredClone(x.agg.checks),
     rps: { mean, min: rates.length ? Math.min(...rates) : 0, max: rates.length ? Math.max(...rates) : 0, stdev },
     dropped: x.agg.dropped,

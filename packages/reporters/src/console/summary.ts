@@ -83,7 +83,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
   };
   out.push(c.bold(`loadctl ${m.kind === 'quick' ? 'quick' : `run ${m.scenario}`}`) + c.dim(`  ${m.runId}`));
   out.push(`  target     ${m.target}`);
-  out.push(`  load       ${m.model} · ${m.workers} worker${m.workers > 1 ? 's' : ''}${isWholeSegment(m.segment) ? '' : ` · shard ${m.segment}`}`);
+  out.push(`  load       ${m.model} · ${m.workers} worker${m.workers > 1 ? 's' : ''}${m.shards ? ` · merged from ${m.shards.length} shard${m.shards.length > 1 ? 's' : ''}` : !isWholeSegment(m.segment) ? ` · shard ${m.segment}` : ''}`);
   out.push(`  duration   ${duration(s.durationMs)}   requests ${int(s.total.count)}   ${c.bold(`${rate(s.rps.mean)} req/s`)} (per second: min ${rate(s.rps.min)}, max ${rate(s.rps.max)}, stdev ${rate(s.rps.stdev)})`);
   const drainMs = s.loadDurationMs === undefined ? 0 : s.durationMs - s.loadDurationMs;
   if (drainMs >= 1) out.push(c.dim(`             req/s over the load window (${duration(s.loadDurationMs!)}); the ${duration(drainMs)} graceful drain after it is excluded`));

@@ -40,6 +40,8 @@ export function baseTags(meta: RunMeta | undefined, extra: Record<string, string
     tags.run_id = meta.runId;
     tags.scenario = meta.scenario;
     tags.segment = meta.segment;
+    // The shard of a run split with --segment ("1/1" unsplit): no two shards' points collide.
+    tags.shard = meta.segment;
   }
   return tags;
 }

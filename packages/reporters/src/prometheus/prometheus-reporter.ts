@@ -183,6 +183,8 @@ export class PrometheusReporter implements Reporter {
     for (const [k, v] of Object.entries({ ...meta.tags, ...this.options.labels })) labels[sanitizeLabelName(k)] = v;
     labels.run_id = meta.runId;
     labels.scenario = meta.scenario;
+    // The shard of a run split with --segment ("1/1" unsplit): each shard's series stay apart.
+    labels.shard = meta.segment;
     this.registry.setDefaultLabels(labels);
     await this.listen();
   }
