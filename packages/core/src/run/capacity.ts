@@ -20,7 +20,7 @@ import type { Reporter } from '../reporting/reporter.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
 import { LOAD_CEILING_PER_WORKER, loadCeilingProblems, type LoadCeilingOption } from '../scenario/ceiling.js';
-import { defaultConnections } from '../scenario/normalize.js';
+import { defaultConnections } from '../scenario/normalize/defaults.js';
 import { redactScenario } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { largestLatencySlo, openAt, runStep, type StepOutcome, type StepRequest } from './capacity-step.js';

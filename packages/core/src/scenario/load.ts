@@ -8,8 +8,9 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { CeilingContext, LoadCeilingOption } from './ceiling.js';
 import type { Env } from './env.js';
 import { makeIssue, ScenarioError, type ScenarioIssue } from './errors.js';
-import type { Scenario, TemplateValue } from './model.js';
-import { normalizeScenario } from './normalize.js';
+import type { Scenario } from './model.js';
+import { normalizeScenario } from './normalize/scenario.js';
+import type { ScenarioInput } from './schema/scenario.js';
 import { noSource, parseYaml } from './parse.js';
 
 export interface ParseScenarioOptions {
@@ -84,82 +85,18 @@ export function validateScenarioFile(path: string, opts: LoadScenarioOptions = {
 
 // ---------------------------------------------------------------- defineScenario: the YAML shape, typed
 
-type Scalar = string | number | boolean;
-type Duration = string | 0;
-
-export interface StepInput {
-  name?: string;
-  method?: string;
-  path?: string;
-  get?: string;
-  post?: string;
-  put?: string;
-  patch?: string;
-  delete?: string;
-  head?: string;
-  options?: string;
-  query?: Record<string, Scalar>;
-  headers?: Record<string, Scalar>;
-  json?: TemplateValue;
-  form?: Record<string, Scalar>;
-  body?: string;
-  contentType?: string;
-  capture?: CaptureInput | CaptureInput[];
-  check?: CheckInput | CheckInput[];
-  think?: Duration;
-  timeout?: Duration;
-}
-export type CaptureInput = { as: string; json: string } | { as: string; header: string } | { as: string; status: true };
-export interface CheckInput {
-  name?: string;
-  status?: number | number[];
-  json?: string;
-  equals?: string | number | boolean | null;
-  exists?: true;
-  bodyContains?: string;
-  maxDuration?: Duration;
-}
-export interface FlowInput {
-  name: string;
-  weight?: number;
-  pace?: Duration;
-  steps: Array<StepInput | string>;
-}
-export interface LoadInput {
-  users?: number;
-  spawnRate?: number;
-  duration?: Duration;
-  iterations?: number;
-  rate?: number;
-  arrivalRate?: number;
-  rampTo?: number;
-  startRate?: number;
-  stages?: Array<{ name?: string; users?: number; spawnRate?: number; rate?: number; arrivalRate?: number; rampTo?: number; duration: Duration }>;
-  maxInFlight?: number;
-  connections?: number;
-}
-export type ThresholdInput = string | { expression: string; scope?: string; abortOnFail?: boolean; delayAbortEval?: Duration };
-export interface ScenarioInput {
-  name?: string;
-  description?: string;
-  target: string;
-  headers?: Record<string, Scalar>;
-  timeout?: Duration;
-  pipelining?: number;
-  variables?: Record<string, Scalar | { value: Scalar; secret?: boolean }>;
-  data?: Record<string, string | { file?: string; rows?: Array<Record<string, Scalar | null>>; order?: 'sequential' | 'random' }>;
-  load: LoadInput;
-  rateShortfall?: { maxShortfall: string | number; grace?: Duration; abort?: boolean };
-  flows?: FlowInput[];
-  steps?: Array<StepInput | string>;
-  thresholds?: ThresholdInput[] | Record<string, ThresholdInput | ThresholdInput[]>;
-  reporters?: Array<{ type: string; [option: string]: unknown }>;
-  tags?: Record<string, Scalar>;
-}
-
 /**
- * A scenario from a typed object in the YAML shape (for library users): same
+ * A scenario from a typed object in the YAML shape (for library users): the same
  * validation and defaults as a file, messages without positions. Throws ScenarioError.
+ *
+ * ```ts
+ * const s = defineScenario({
+ *   target: 'http://127.0.0.1:3000',
+ *   load: { rate: 200, duration: '1m' },       // open model; { users, rate } does not compile
+ *   steps: [{ get: '/items/${randomInt(1, 100)}', check: { status: 200 } }],
+ *   thresholds: ['p(95) < 100ms'],
+ * });
+ * ```
  */
 export function defineScenario(input: ScenarioInput, opts: { env?: Env; baseDir?: string } & LoadScenarioOptions = {}): Scenario {
   return normalizeScenario(input, { source: noSource(), env: opts.env ?? process.env, baseDir: opts.baseDir ?? process.cwd(), ceiling: ceilingOf(opts) });

@@ -2,7 +2,7 @@
  * YAML text -> plain JS value plus a source map from document paths to 1-based
  * line/column, so that every later error can point at the offending key or value.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { makeIssue, ScenarioError } from './errors.js';
 
 export type Seg = string | number;
@@ -36,62 +36,65 @@ export function noSource(file?: string): SourceMap {
   return { file, locate: () => undefined };
 }
 
-interface Entry {
-  key?: number;
-  start?: number;
-  end?: number;
-}
-
+/**
+ * Positions of document paths, found on demand in the YAML AST: only paths with an
+ * issue are ever looked up, so a valid document costs nothing here. The pairs of a
+ * mapping are indexed by key the first time one of its keys is looked up.
+ */
 class YamlSourceMap implements SourceMap {
-  readonly entries = new Map<string, Entry>();
+  private readonly pairs = new WeakMap<YAMLMap, Map<string, Pair>>();
   constructor(
     readonly file: string | undefined,
     private readonly text: string,
     private readonly lines: LineCounter,
+    private readonly root: YamlNode | null,
   ) {}
 
   locate(path: readonly Seg[], at: 'key' | 'value' = 'value', needle?: string): Position | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const e = this.entries.get(pathToString(path.slice(0, n)));
-      if (!e) continue;
-      let off: number | undefined;
-      if (n === path.length && at === 'key' && e.key !== undefined) off = e.key;
-      else off = e.start ?? e.key;
-      if (off === undefined) continue;
-      if (n === path.length && needle !== undefined && e.start !== undefined && e.end !== undefined) {
-        const idx = this.text.slice(e.start, e.end).indexOf(needle);
-        if (idx >= 0) off = e.start + idx;
-      }
-      return this.pos(off);
+    let node: YamlNode | null = this.root;
+    let key: number | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      if (node === null || isAlias(node)) break;
+      if (isMap(node)) {
+        const pair = this.pairOf(node, String(seg));
+        if (!pair) break;
+        key = (pair.key as YamlNode | null)?.range?.[0];
+        node = pair.value as YamlNode | null;
+      } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+        key = undefined;
+        node = node.items[seg] as YamlNode | null;
+      } else break;
+      depth++;
     }
-    return undefined;
+    const exact = depth === path.length;
+    const range = node?.range;
+    let off = exact && at === 'key' && key !== undefined ? key : (range?.[0] ?? key);
+    if (off === undefined) return undefined;
+    if (exact && needle !== undefined && range) {
+      const idx = this.text.slice(range[0], range[1]).indexOf(needle);
+      if (idx >= 0) off = range[0] + idx;
+    }
+    return this.pos(off);
+  }
+
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.pairs.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        const k = item.key;
+        const name = isScalar(k) ? String(k.value) : k === null ? '' : String(k);
+        if (!index.has(name)) index.set(name, item);
+      }
+      this.pairs.set(map, index);
+    }
+    return index.get(key);
   }
 
   pos(offset: number): Position {
     const lp = this.lines.linePos(offset);
     return { line: lp.line, column: lp.col };
-  }
-}
-
-function index(map: YamlSourceMap, node: YamlNode | null | undefined, path: Seg[], keyOffset?: number): void {
-  const key = pathToString(path);
-  const entry: Entry = { key: keyOffset };
-  if (node && node.range) {
-    entry.start = node.range[0];
-    entry.end = node.range[1];
-  }
-  map.entries.set(key, entry);
-  if (!node || isAlias(node)) return;
-  if (isMap(node)) {
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      const k = item.key;
-      const name = isScalar(k) ? String(k.value) : k === null ? '' : String(k);
-      const kOff = k && (k as YamlNode).range ? (k as YamlNode).range![0] : undefined;
-      index(map, item.value as YamlNode | null, [...path, name], kOff);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => index(map, item as YamlNode, [...path, i]));
   }
 }
 
@@ -107,7 +110,7 @@ export interface ParsedYaml {
 export function parseYaml(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, keepSourceTokens: false });
-  const map = new YamlSourceMap(file, text, lineCounter);
+  const map = new YamlSourceMap(file, text, lineCounter, doc.contents as YamlNode | null);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const p = map.pos(e.pos[0]);
@@ -117,7 +120,6 @@ export function parseYaml(text: string, file?: string): ParsedYaml {
       makeIssue({ code: 'E_YAML_SYNTAX', file, line: p.line, column: p.column, path: '', problem: `YAML syntax error: ${first}${more}`, expected: 'valid YAML' }),
     ]);
   }
-  index(map, doc.contents as YamlNode | null, []);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
