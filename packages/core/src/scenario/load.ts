@@ -11,6 +11,8 @@ import { makeIssue, ScenarioError, type ScenarioIssue } from './errors.js';
 import type { Scenario } from './model.js';
 import { normalizeScenario } from './normalize/scenario.js';
 import type { ScenarioInput } from './schema/scenario.js';
+
+export type { ScenarioInput } from './schema/scenario.js';
 import { noSource, parseYaml } from './parse.js';
 
 export interface ParseScenarioOptions {

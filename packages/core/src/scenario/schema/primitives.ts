@@ -46,10 +46,12 @@ type ShortDuration = DurationPart | `${DurationPart}${DurationPart}`;
 const D = '(?:\\d+(?:\\.\\d+)?(?:us|µs|ms|s|m|h|d))+|0';
 export const DURATION_EXPECTED = 'a duration like 500ms, 30s, 5m or 1h30m';
 export const RANGE_EXPECTED = 'a duration (1s) or a range (500ms..2s)';
+/** For editors (the `errorMessage` keyword of the YAML language server). */
+const DURATION_HINT = `Expected ${DURATION_EXPECTED}`;
 
 function durationSchema(positive: boolean, description: string): TUnsafe<Duration> {
   return typed<Duration>(
-    Type.Union([Type.String({ pattern: `^\\s*(?:${D})\\s*$|${ENV}`, patternErrorMessage: DURATION_EXPECTED }), Type.Literal(0)], { description }),
+    Type.Union([Type.String({ pattern: `^\\s*(?:${D})\\s*$|${ENV}`, errorMessage: DURATION_HINT }), Type.Literal(0)], { description }),
     { kind: 'duration', positive, expected: DURATION_EXPECTED },
   );
 }
@@ -60,7 +62,7 @@ export const Duration = (description: string) => durationSchema(false, descripti
 
 export const DurationRange = (description: string) =>
   typed<DurationRange>(
-    Type.Union([Type.String({ pattern: `^\\s*(?:${D})\\s*(?:\\.\\.\\s*(?:${D})\\s*)?$|${ENV}`, patternErrorMessage: RANGE_EXPECTED }), Type.Literal(0)], { description }),
+    Type.Union([Type.String({ pattern: `^\\s*(?:${D})\\s*(?:\\.\\.\\s*(?:${D})\\s*)?$|${ENV}`, errorMessage: `Expected ${RANGE_EXPECTED}` }), Type.Literal(0)], { description }),
     { kind: 'durationRange', expected: RANGE_EXPECTED },
   );
 
@@ -77,7 +79,7 @@ export function Num(expected: string, o: { integer?: boolean; minimum?: number; 
 export type Ratio = number | `${number}%` | EnvRef;
 export const RATIO_EXPECTED = 'a percentage like 10% or a ratio like 0.1';
 export const Ratio = (description: string) =>
-  typed<Ratio>(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.String({ pattern: `^\\s*\\d+(?:\\.\\d+)?\\s*%?\\s*$|${ENV}`, patternErrorMessage: RATIO_EXPECTED })], { description }), {
+  typed<Ratio>(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.String({ pattern: `^\\s*\\d+(?:\\.\\d+)?\\s*%?\\s*$|${ENV}`, errorMessage: `Expected ${RATIO_EXPECTED}` })], { description }), {
     kind: 'ratio',
     expected: RATIO_EXPECTED,
   });
@@ -118,7 +120,7 @@ export const Method = typed<Method>(
 export type RequestLine = `${Method} ${string}`;
 const methodAlternatives = METHODS.map((m) => [...m].map((c) => `[${c}${c.toLowerCase()}]`).join('')).join('|');
 export const RequestLine = typed<RequestLine>(
-  Type.String({ pattern: `^\\s*(?:${methodAlternatives})\\s+\\S+\\s*$|${ENV}`, description: 'A request: "METHOD /path"', patternErrorMessage: '"METHOD /path"' }),
+  Type.String({ pattern: `^\\s*(?:${methodAlternatives})\\s+\\S+\\s*$|${ENV}`, description: 'A request: "METHOD /path"', patternErrorMessage: 'Expected "METHOD /path", e.g. "GET /users"' }),
   { noun: 'a request', expected: '"METHOD /path" or { get: /path, ... }' },
 );
 

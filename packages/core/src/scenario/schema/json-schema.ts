@@ -1,0 +1,59 @@
+/**
+ * The published JSON Schema of scenario files (packages/core/schema/scenario.schema.json,
+ * written by scripts/scenario-schema.mjs, checked for staleness by a test): the TypeBox
+ * definition as plain JSON. Editors with the YAML language server use it through a
+ * `# yaml-language-server: $schema=<path or URL>` first line (see docs/scenario.md).
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { ClosedStage, OpenStage } from './load.js';
+import { ScenarioSchema } from './scenario.js';
+import { Capture, Check, FlowInList, FlowInMap, Step, StepOrLine } from './step.js';
+
+/** Where the schema file is, relative to the @loadctl/core package root. */
+export const SCENARIO_SCHEMA_FILE = 'schema/scenario.schema.json';
+
+/** Parts used in several places, written once under `definitions`. */
+const NAMED = new Map<TSchema, string>([
+  [StepOrLine, 'step'],
+  [Step, 'request'],
+  [Capture, 'capture'],
+  [Check, 'check'],
+  [FlowInList, 'flow'],
+  [FlowInMap, 'flowInMapping'],
+  [ClosedStage, 'closedStage'],
+  [OpenStage, 'openStage'],
+]);
+
+const isNever = (v: unknown) => typeof v === 'object' && v !== null && 'not' in v && Object.keys((v as { not: object }).not).length === 0;
+
+/**
+ * Plain JSON of a schema: string keys only (TypeBox's and our meta are symbol keys), named
+ * parts as $ref, and without the `never` properties that only make the TypeScript union
+ * discriminated (`additionalProperties: false` already rejects them, with a clearer
+ * "Property rate is not allowed" in editors).
+ */
+function plain(v: unknown, defs: Record<string, unknown>, top = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => plain(x, defs));
+  if (typeof v !== 'object' || v === null) return v;
+  const name = top ? undefined : NAMED.get(v as TSchema);
+  if (name !== undefined) {
+    if (!(name in defs)) {
+      defs[name] = null; // reserve the name (and the order) before descending
+      defs[name] = plain(v, defs, true);
+    }
+    return { $ref: `#/definitions/${name}` };
+  }
+  const entries = Object.entries(v).filter(([, x]) => !isNever(x));
+  return Object.fromEntries(entries.map(([k, x]) => [k, k === 'required' && Array.isArray(x) ? x : plain(x, defs)]));
+}
+
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const definitions: Record<string, unknown> = {};
+  const root = plain(ScenarioSchema, definitions, true) as Record<string, unknown>;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...root, definitions };
+}
+
+/** The file's text: what the script writes and the test compares. */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
