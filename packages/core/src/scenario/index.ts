@@ -8,6 +8,8 @@ export type { FlowInput, StepInput, CaptureInput, CheckInput } from './schema/st
 export type { LoadInput, ClosedLoadInput, OpenLoadInput } from './schema/load.js';
 export type { Duration as DurationInput, DurationRange as DurationRangeInput, EnvRef, Method, RequestLine, ThresholdExpression, Ratio as RatioInput } from './schema/primitives.js';
 export { ScenarioSchema } from './schema/scenario.js';
+export { scenarioJsonSchema, scenarioSchemaPath, SCENARIO_SCHEMA_FILE } from './schema/json-schema.js';
+export { starterScenario, DEFAULT_STARTER_URL, type StarterOptions } from './starter.js';
 export { ScenarioError, isScenarioError, formatIssue } from './errors.js';
 export type { ScenarioIssue, ScenarioErrorCode } from './errors.js';
 export { redactScenario, secretValues, redactText, redactUrlSecrets, isSecretQueryParam, secretHeaderNames, REDACTED, SENSITIVE_HEADERS, SECRET_QUERY_PARAMS } from './redact.js';

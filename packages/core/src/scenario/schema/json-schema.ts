@@ -4,6 +4,7 @@
  * definition as plain JSON. Editors with the YAML language server use it through a
  * `# yaml-language-server: $schema=<path or URL>` first line (see docs/scenario.md).
  */
+import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { ClosedStage, OpenStage } from './load.js';
 import { ScenarioSchema } from './scenario.js';
@@ -11,6 +12,12 @@ import { Capture, Check, FlowInList, FlowInMap, Step, StepOrLine } from './step.
 
 /** Where the schema file is, relative to the @loadctl/core package root. */
 export const SCENARIO_SCHEMA_FILE = 'schema/scenario.schema.json';
+
+/** The schema file of this installed package (what `loadctl init` points editors at). */
+export function scenarioSchemaPath(): string {
+  // src/scenario/schema/ and dist/scenario/schema/ are both three levels below the package root.
+  return fileURLToPath(new URL(`../../../${SCENARIO_SCHEMA_FILE}`, import.meta.url));
+}
 
 /** Parts used in several places, written once under `definitions`. */
 const NAMED = new Map<TSchema, string>([
