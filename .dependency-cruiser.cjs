@@ -31,6 +31,8 @@ const LAYERS = {
   engine: ['plan', 'metrics'],
   // what a distributed run needs around the scenario: manifests, bundles of its files
   distribute: ['plan', 'scenario'],
+  // helpers for test suites (assertPassed, the toPass matcher): words about a run's verdict
+  testing: ['metrics'],
   // composes everything into one run
   run: ['engine', 'plan', 'scenario', 'metrics', 'thresholds', 'capacity', 'soak', 'monitor', 'reporting', 'distribute'],
 };
