@@ -68,10 +68,10 @@ describe('result.json schema', () => {
 
   it('accepts fields it does not know (added optional fields keep the schema version)', async () => {
     const extended = structuredClone(realResult) as { summary: Record<string, unknown>; timeline: Array<Record<string, unknown>> };
-    extended.summary.trends = [{ metric: 'latency.p99', slopePerHour: 0.1 }];
-    extended.timeline[0].monitor = { rss: 1 };
+    extended.summary.futureSection = [{ metric: 'latency.p99', slopePerHour: 0.1 }];
+    extended.timeline[0].futureField = { rss: 1 };
     const path = join(dir, 'extended.json');
     await writeResult(path, extended as never);
-    await expect(readResult(path)).resolves.toMatchObject({ summary: { trends: [{ metric: 'latency.p99' }] } });
+    await expect(readResult(path)).resolves.toMatchObject({ summary: { futureSection: [{ metric: 'latency.p99' }] } });
   });
 });

@@ -79,18 +79,6 @@ describe('every way out ends the reporters', () => {
     expect(w.result().summary.verdict.endReason).toBe('interrupted');
   });
 
-  it('a worker that crashes: the run ends with an error verdict, the files are still written', async () => {
-    const w = witnesses();
-    const broken = scenario(120_000);
-    // A template the worker cannot compile: the worker task throws.
-    broken.flows[0].steps[0].path = '/${nope(';
-    const r = await execute(broken, { kind: 'quick', workers: 1, reporters: w.reporters, preflight: false });
-    expect(w.ends).toEqual(['sink:none', 'file:result', 'output']);
-    expect(r.summary.verdict).toMatchObject({ passed: false, endReason: 'error' });
-    expect(r.summary.warnings.map((x) => x.code)).toContain('WORKER_CRASHED');
-    expect(w.result().summary.warnings.map((x) => x.code)).toContain('WORKER_CRASHED');
-  });
-
   it('an exception mid-run: the load stops, the files are written, then the exception is thrown', async () => {
     const w = witnesses();
     const judge = {
