@@ -78,7 +78,7 @@ describe('soak: scenarios/docstore-soak.yml against a leaking docstore', () => {
     expect(s.verdict.thresholds[0]).toMatchObject({ expression: 'trend(target.rss) < 50MB/h', passed: false, unit: 'bytes/h' });
     expect(s.verdict.passed).toBe(false);
     expect(consoleSummary(result)).toContain(`\n  ${s.soak!.headline}\n`);
-    expect(renderHtmlReport(result)).toContain('data-soak="leaking">target looked LEAKING');
+    expect(await renderHtmlReport(result)).toContain('data-soak="leaking">target looked LEAKING');
   });
 
   it('with LEAK_SOCKETS_EVERY the target descriptors and ESTABLISHED connections are growing', async () => {

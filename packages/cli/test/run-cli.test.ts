@@ -58,14 +58,15 @@ thresholds:
     expect(seenAuth).toBe(`Bearer ${SECRET}`); // the secret reached the target...
     expect(r.stdout).toMatch(/✓ checks > 99%\s+measured 100%/);
     expect(r.stdout).toMatch(/PASSED/);
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'result.json']);
+    // The timeline was recorded beside them as the run went; the checkpoint of a finished run is gone.
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'result.json', 'timeline.jsonl']);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(result.schemaVersion).toBe(1);
     expect(result.summary.total.count).toBe(60);
     expect(result.summary.verdict.passed).toBe(true);
     expect(result.timeline.length).toBeGreaterThan(0);
     // ...but never appears in output, result, JUnit or report.
-    for (const f of ['result.json', 'junit.xml', 'report.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain(SECRET);
+    for (const f of ['result.json', 'junit.xml', 'report.html', 'timeline.jsonl']) expect(readFileSync(join(out, f), 'utf8')).not.toContain(SECRET);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testcase[^>]*checks &gt; 99%/);
   });

@@ -74,7 +74,7 @@ describe('honest verdicts (CLI)', () => {
       });
       expect(r.code).toBe(130);
       expect(r.stderr).toMatch(/stopping at once/);
-      expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'result.json']);
+      expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'result.json', 'timeline.jsonl']);
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
       expect(result.summary.verdict).toMatchObject({ passed: false, endReason: 'interrupted' });
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<\/html>\s*$/);

@@ -23,6 +23,19 @@ function removeLeftovers(): void {
   inProgress.clear();
 }
 
+/**
+ * Track a temp file being written elsewhere (a streamed result.json, a checkpoint) so that it
+ * is removed if the process exits before it is renamed; call the returned function when done.
+ */
+export function trackTempFile(tmp: string): () => void {
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', removeLeftovers);
+  }
+  inProgress.add(tmp);
+  return () => inProgress.delete(tmp);
+}
+
 /** Write `data` to `path` atomically (temp file + rename), creating parent directories. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);

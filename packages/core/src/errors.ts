@@ -9,8 +9,9 @@ export class LoadctlError extends Error {
     readonly exitCode: 2 | 3,
     /** What the user can do about it. */
     readonly hint?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'LoadctlError';
   }
 }

@@ -118,7 +118,7 @@ describe('Aggregator', () => {
       [1, 1000, 2012, 6],
     ]);
     expect(intervals[1].rps).toBeCloseTo(6 / 1.012, 9);
-    expect(agg.timeline).toEqual(intervals);
+    expect(agg.emitted).toBe(intervals.length);
     expect(agg.totalAccumulator().count).toBe(8);
   });
 

@@ -9,6 +9,7 @@ import { Aggregator } from '../src/metrics/aggregator.js';
 import { createHistogram, decodeHistogram, encodeHistogram, percentileOfEncoded, toSparse } from '../src/metrics/histogram.js';
 import type { WorkerSnapshot } from '../src/metrics/snapshot.js';
 import { buildSummary } from '../src/run/summary.js';
+import { TimelineStats } from '../src/metrics/timeline-stats.js';
 import type { Interval, RunMeta } from '../src/metrics/model.js';
 
 const RATE = 50_000;
@@ -146,7 +147,7 @@ describe('24 h at 50 000 req/s through the aggregator', () => {
 
     // And the summary a reporter gets says the same.
     const meta = { intervalMs: TICK_MS } as RunMeta;
-    const summary = buildSummary({ meta, agg, startEpoch: start, endEpoch: end, verdict: { passed: true, thresholds: [], endReason: 'completed' }, warnings: [] });
+    const summary = buildSummary({ meta, agg, stats: new TimelineStats(TICK_MS), startEpoch: start, endEpoch: end, verdict: { passed: true, thresholds: [], endReason: 'completed' }, warnings: [] });
     expect(summary.total.count).toBe(TOTAL);
     expect(summary.total.rps).toBeCloseTo(RATE, 6);
     expect(summary.rps.mean).toBeCloseTo(RATE, 6);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHistogram, encodeHistogram, recordMicros, summarizeHistogram } from '../src/metrics/histogram.js';
-import type { CumulativeRequestStats, Interval, RequestStats, RunResult } from '../src/metrics/model.js';
-import { RESULT_SCHEMA_VERSION, ResultFileError, readResult, validateResult, writeResult } from '../src/metrics/result-file.js';
+import { RESULT_SCHEMA_VERSION, type CumulativeRequestStats, type Interval, type RequestStats, type RunResult } from '../src/metrics/model.js';
+import { ResultFileError, readResult, validateResult, writeResult } from '../src/metrics/result-file.js';
 
 function stats(latencies: number[]): { plain: RequestStats; cumulative: CumulativeRequestStats } {
   const h = createHistogram();

@@ -51,11 +51,11 @@ export function reporterFromConfig(c: ReporterConfig, o: Pick<OutputOptions, 'co
     case 'prometheus':
       return createPrometheusReporter(c.options);
     case 'json':
-      return new JsonResultReporter({ path: pathOption(c, o.outDir, 'result.json'), config: o.config });
+      return new JsonResultReporter({ path: pathOption(c, o.outDir, 'result.json') });
     case 'junit':
       return new JUnitReporter(pathOption(c, o.outDir, 'junit.xml'));
     case 'html':
-      return new HtmlReporter(pathOption(c, o.outDir, 'report.html'), { config: o.config });
+      return new HtmlReporter(pathOption(c, o.outDir, 'report.html'));
     default:
       throw configError(`unknown reporter type "${c.type}"; expected one of influxdb, prometheus, json, junit, html`);
   }
@@ -74,9 +74,9 @@ export function createReporters(o: OutputOptions, configs: readonly ReporterConf
   const junit = file(o.junitFile, 'junit.xml');
   const html = file(o.htmlFile, 'report.html');
   const types = new Set(configs.map((c) => c.type));
-  if (result && !types.has('json')) reporters.push(new JsonResultReporter({ path: result, config: o.config }));
+  if (result && !types.has('json')) reporters.push(new JsonResultReporter({ path: result }));
   if (junit && !types.has('junit')) reporters.push(new JUnitReporter(junit));
-  if (html && !types.has('html')) reporters.push(new HtmlReporter(html, { config: o.config }));
+  if (html && !types.has('html')) reporters.push(new HtmlReporter(html));
   if (o.prometheusPort !== undefined && !types.has('prometheus')) reporters.push(new PrometheusReporter({ port: o.prometheusPort }));
   for (const c of configs) reporters.push(reporterFromConfig(c, o));
   return reporters;

@@ -54,8 +54,8 @@ function capacityResult(slos = ['p(99) < 100ms']): RunResult {
 }
 
 describe('HTML report: the Capacity section', () => {
-  it('draws latency and throughput against offered load with the answer, knee and lowest failing rate, the USL curve and the steps', () => {
-    const html = renderHtmlReport(capacityResult());
+  it('draws latency and throughput against offered load with the answer, knee and lowest failing rate, the USL curve and the steps', async () => {
+    const html = await renderHtmlReport(capacityResult());
     expect(html).toContain('<a href="#capacity">Capacity</a>');
     expect(html).toMatch(/<section id="capacity" class="capacity">/);
     expect(html).toMatch(/Capacity 500\/s — limited by the target/);
@@ -72,14 +72,14 @@ describe('HTML report: the Capacity section', () => {
     expect(html).toMatch(/5,000 req\/s with 30% headroom → 15 instances/);
   });
 
-  it('escapes what comes from the result', () => {
-    const html = renderHtmlReport(capacityResult(['<img src=x onerror=alert(1)>']));
+  it('escapes what comes from the result', async () => {
+    const html = await renderHtmlReport(capacityResult(['<img src=x onerror=alert(1)>']));
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('leaves a run without a capacity section as it was', () => {
-    const html = renderHtmlReport(shortRun());
+  it('leaves a run without a capacity section as it was', async () => {
+    const html = await renderHtmlReport(shortRun());
     expect(html).not.toContain('id="capacity"');
     expect(html).not.toContain('href="#capacity"');
   });

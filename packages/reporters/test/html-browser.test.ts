@@ -24,7 +24,7 @@ afterAll(async () => {
 async function render(name: string, input: RunResult | { base: RunResult; current: RunResult }): Promise<{ file: string; bytes: number }> {
   const file = join(ARTIFACTS_DIR, `${name}.html`);
   await writeHtmlReport(file, input);
-  return { file, bytes: Buffer.byteLength(renderHtmlReport(input)) };
+  return { file, bytes: Buffer.byteLength(await renderHtmlReport(input)) };
 }
 
 function expectClean(o: OpenedReport): void {

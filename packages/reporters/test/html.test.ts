@@ -3,10 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHistogram, encodeHistogram, recordMicros, type Interval, type RunResult } from '@loadctl/core';
+import { createHistogram, encodeHistogram, memoryTimeline, recordMicros, toResult, type Interval, type RunResult } from '@loadctl/core';
 import { HtmlReporter, renderHtmlReport, writeHtmlReport, HtmlReportError } from '../src/html/index.js';
-import { buildReportData, spectrumOf, type ReportData } from '../src/html/charts.js';
-import { groupByBucket, planGrid, reduceMax, reduceMean } from '../src/html/downsample.js';
+import type { ReportData } from '../src/html/chart-types.js';
+import { buildReportData } from '../src/html/report-data.js';
+import { spectrumOf } from '../src/html/spectrum.js';
+import { bucketOf, BucketReducer, planGrid, type TimeGrid } from '../src/html/downsample.js';
 import { escapeHtml, jsonForScript } from '../src/html/escape.js';
 import { makeResult, shortRun, SOAK_SPIKE, soakRun } from './support/html-fixtures.js';
 
@@ -41,36 +43,46 @@ describe('escaping', () => {
 
 describe('downsampling', () => {
   const timeline = (n: number): Interval[] => makeResult({ intervals: n, exactIntervals: false, spike: { at: Math.floor(n * 0.61), ms: 9000 } }).timeline;
+  const span = (tl: readonly Interval[]): number => Math.max(0, ...tl.map((iv) => iv.elapsedMs));
+  const bucketSizes = (tl: readonly Interval[], grid: TimeGrid): number[] => {
+    const sizes = grid.xs.map(() => 0);
+    for (const iv of tl) sizes[bucketOf(iv, 1000, grid)]++;
+    return sizes;
+  };
 
   it('leaves short timelines as recorded', () => {
     const tl = timeline(30);
-    const grid = planGrid([{ timeline: tl, intervalMs: 1000 }]);
+    const grid = planGrid([{ spanMs: span(tl), intervalMs: 1000 }]);
     expect(grid.factor).toBe(1);
     expect(grid.xs).toHaveLength(30);
     expect(grid.xs[0]).toBe(1);
     expect(grid.xs[29]).toBe(30);
-    expect(groupByBucket(tl, 1000, grid).every((g) => g.length === 1)).toBe(true);
+    expect(bucketSizes(tl, grid).every((n) => n === 1)).toBe(true);
   });
 
   it.each([10_800, 20_000, 86_400])('cuts %i intervals to at most 1500 buckets, every interval in one bucket', (n) => {
     const tl = Array.from({ length: n }, (_, i) => ({ index: i, start: i * 1000, end: (i + 1) * 1000, elapsedMs: (i + 1) * 1000 }) as Interval);
-    const grid = planGrid([{ timeline: tl, intervalMs: 1000 }]);
+    const grid = planGrid([{ spanMs: span(tl), intervalMs: 1000 }]);
     expect(grid.xs.length).toBeLessThanOrEqual(1500);
     expect(grid.xs.length).toBeGreaterThan(1000);
-    const groups = groupByBucket(tl, 1000, grid);
-    expect(groups.reduce((s, g) => s + g.length, 0)).toBe(n);
-    expect(Math.max(...groups.map((g) => g.length))).toBe(grid.factor);
+    const sizes = bucketSizes(tl, grid);
+    expect(sizes.reduce((s, g) => s + g, 0)).toBe(n);
+    expect(Math.max(...sizes)).toBe(grid.factor);
   });
 
   it('keeps a single spike in the max series and in the envelope of the mean series', () => {
     const tl = timeline(10_800);
     const spikeIv = tl[Math.floor(10_800 * 0.61)];
-    const grid = planGrid([{ timeline: tl, intervalMs: 1000 }]);
-    const groups = groupByBucket(tl, 1000, grid);
-    const max = reduceMax(groups, (iv) => iv.total.latency.max / 1000);
+    const grid = planGrid([{ spanMs: span(tl), intervalMs: 1000 }]);
+    const reducer = new BucketReducer(grid, 1000, [
+      { value: (iv) => iv.total.latency.max / 1000 },
+      { value: (iv) => (iv.total.latency.percentiles['99'] ?? 0) / 1000, weight: (iv) => iv.total.latency.count },
+    ]);
+    for (const iv of tl) reducer.add(iv);
+    const max = reducer.reduced(0).max;
     expect(Math.max(...max.map((v) => v ?? 0))).toBe(9000);
-    const p99 = reduceMean(groups, (iv) => (iv.total.latency.percentiles['99'] ?? 0) / 1000, (iv) => iv.total.latency.count);
-    const k = groups.findIndex((g) => g.includes(spikeIv));
+    const p99 = reducer.reduced(1);
+    const k = bucketOf(spikeIv, 1000, grid);
     expect(p99.hi[k]).toBe(Math.round(spikeIv.total.latency.percentiles['99']) / 1000);
     expect(p99.hi[k]!).toBeGreaterThan(p99.values[k]!);
     expect(p99.lo[k]!).toBeLessThanOrEqual(p99.values[k]!);
@@ -79,11 +91,11 @@ describe('downsampling', () => {
   it('aligns two runs of different lengths on one grid', () => {
     const a = timeline(100);
     const b = timeline(160);
-    const grid = planGrid([{ timeline: a, intervalMs: 1000 }, { timeline: b, intervalMs: 1000 }], 50);
+    const grid = planGrid([{ spanMs: span(a), intervalMs: 1000 }, { spanMs: span(b), intervalMs: 1000 }], 50);
     expect(grid.xs.length).toBeLessThanOrEqual(50);
     expect(grid.xs.at(-1)).toBeGreaterThanOrEqual(160);
-    const ga = groupByBucket(a, 1000, grid);
-    expect(ga.filter((g) => g.length > 0).length).toBeLessThan(ga.length);
+    const sizes = bucketSizes(a, grid);
+    expect(sizes.filter((n) => n > 0).length).toBeLessThan(sizes.length);
   });
 });
 
@@ -109,7 +121,10 @@ describe('latency spectrum', () => {
 
 describe('renderHtmlReport', () => {
   const run = shortRun();
-  const html = renderHtmlReport(run, { generatedAt: new Date(Date.UTC(2026, 0, 15, 10)) });
+  let html: string;
+  beforeAll(async () => {
+    html = await renderHtmlReport(run, { generatedAt: new Date(Date.UTC(2026, 0, 15, 10)) });
+  });
 
   it('is self-contained: no external URLs, scripts or styles', () => {
     expect(html).not.toMatch(/<script[^>]+src=/i);
@@ -154,7 +169,7 @@ describe('renderHtmlReport', () => {
     expect(dist.series.map((s) => s.label)).toEqual(['total', 'GET /products/{id}', 'POST /cart']);
   });
 
-  it('escapes names everywhere they appear', () => {
+  it('escapes names everywhere they appear', async () => {
     const evil = shortRun({
       scenario: XSS,
       checkName: XSS,
@@ -164,7 +179,7 @@ describe('renderHtmlReport', () => {
       ],
       warnings: [{ code: XSS, severity: 'error', message: XSS }],
     });
-    const out = renderHtmlReport(evil);
+    const out = await renderHtmlReport(evil);
     // The only closing script tags are the three of the page itself.
     expect(out.match(/<\/script/gi)).toHaveLength(3);
     expect(out).not.toContain('<script>alert(1)');
@@ -172,10 +187,10 @@ describe('renderHtmlReport', () => {
     expect(embeddedData(out).charts[0].series.map((s) => s.label)).toContain(XSS);
   });
 
-  it('downsamples a 3-hour soak to ≤ 1500 points and stays small', () => {
+  it('downsamples a 3-hour soak to ≤ 1500 points and stays small', async () => {
     const soak = soakRun();
     const t0 = performance.now();
-    const out = renderHtmlReport(soak);
+    const out = await renderHtmlReport(soak);
     const ms = performance.now() - t0;
     const data = embeddedData(out);
     expect(data.grid.factor).toBeGreaterThan(1);
@@ -190,7 +205,7 @@ describe('renderHtmlReport', () => {
     console.log(`3-h soak: rendered in Node in ${ms.toFixed(0)} ms, ${(Buffer.byteLength(out) / 1024).toFixed(0)} KiB`);
   });
 
-  it('compares two runs: overlaid series, deltas and both verdicts', () => {
+  it('compares two runs: overlaid series, deltas and both verdicts', async () => {
     const base = shortRun({ seed: 1 });
     const current = shortRun({
       seed: 2,
@@ -200,7 +215,7 @@ describe('renderHtmlReport', () => {
         { name: 'POST /cart', rate: 40, baseMs: 55, serverErrors: 0.001 },
       ],
     });
-    const out = renderHtmlReport({ base, current });
+    const out = await renderHtmlReport({ base, current });
     const data = embeddedData(out);
     expect(data.mode).toBe('compare');
     const latency = data.charts.find((c) => c.id === 'latency')!;
@@ -224,11 +239,11 @@ describe('renderHtmlReport', () => {
     expect(parseFloat(p50[1].replace('+', ''))).toBeGreaterThan(40);
   });
 
-  it('rejects what is not a result, with a code', () => {
-    expect(() => renderHtmlReport({} as RunResult)).toThrow(HtmlReportError);
+  it('rejects what is not a result, with a code', async () => {
+    await expect(renderHtmlReport({} as RunResult)).rejects.toThrow(HtmlReportError);
     let caught: unknown;
     try {
-      renderHtmlReport({ base: {} as RunResult, current: shortRun() });
+      await renderHtmlReport({ base: {} as RunResult, current: shortRun() });
     } catch (err) {
       caught = err;
     }
@@ -237,12 +252,12 @@ describe('renderHtmlReport', () => {
     expect((caught as Error).message).toMatch(/^base is not a loadctl result/);
   });
 
-  it('limits the request names drawn as series', () => {
+  it('limits the request names drawn as series', async () => {
     const many = makeResult({
       intervals: 5,
       requests: Array.from({ length: 20 }, (_, i) => ({ name: `GET /r${i}`, rate: 10 + i, baseMs: 10, serverErrors: 0 })),
     });
-    const data = buildReportData([{ key: 'run', label: 'run', result: many }], { maxNamedSeries: 5 });
+    const data = await buildReportData([{ key: 'run', label: 'run', summary: many.summary, timeline: memoryTimeline(many.timeline) }], { maxNamedSeries: 5 });
     const rps = data.charts.find((c) => c.id === 'rps')!;
     expect(rps.series).toHaveLength(6);
     expect(rps.series[1].label).toBe('GET /r19');
@@ -257,15 +272,16 @@ describe('writeHtmlReport and HtmlReporter', () => {
     expect(await readFile(path, 'utf8')).toMatch(/^<!doctype html>/);
   });
 
-  it('collects intervals and writes at end', async () => {
+  it('writes at end from the run\'s Result, keeping no intervals itself', async () => {
     const run = shortRun();
     const path = join(dir, 'reporter', 'run.html');
-    const reporter = new HtmlReporter(path, { config: { name: 'from reporter' } });
+    const reporter = new HtmlReporter(path);
     expect(reporter.name).toBe('html');
-    reporter.start(run.summary.meta);
-    for (const iv of run.timeline) reporter.interval(iv);
+    expect(reporter.kind).toBe('file');
+    expect('interval' in reporter).toBe(false);
     expect(reporter.notes()).toEqual([]);
-    await reporter.end(run.summary);
+    await expect(reporter.end(run.summary)).rejects.toThrow(HtmlReportError);
+    await reporter.end(run.summary, toResult(run));
     const html = await readFile(path, 'utf8');
     expect(embeddedData(html).charts[0].xs).toHaveLength(30);
     expect(reporter.notes()[0]).toMatch(/^HTML report .*run\.html \(\d+ KiB\)$/);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quick, quickConfig, type QuickOptions, type Reporter } from '@loadctl/core';
+import { quick, type QuickOptions, type Reporter } from '@loadctl/core';
 import { startInfluxDB1, type InfluxDB1Server } from '../../../scripts/servers/index.mjs';
 import { ConsoleReporter, HtmlReporter, InfluxDBReporter, JsonResultReporter, JUnitReporter, PrometheusReporter } from '../src/index.js';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
@@ -57,12 +57,11 @@ describe('secrets never reach an output', () => {
     let scraped = '';
     // A sink ended with Prometheus (while it lingers): scrapes what Prometheus would.
     const scraper: Reporter = { name: 'scraper', kind: 'sink', end: async () => void (scraped = await (await fetch(prom.url!)).text()) };
-    const config = quickConfig(o);
     const reporters: Reporter[] = [
       new ConsoleReporter({ out, live, color: false }),
-      new JsonResultReporter({ path: join(dir, 'result.json'), config }),
+      new JsonResultReporter({ path: join(dir, 'result.json') }),
       new JUnitReporter(join(dir, 'junit.xml')),
-      new HtmlReporter(join(dir, 'report.html'), { config }),
+      new HtmlReporter(join(dir, 'report.html')),
       new InfluxDBReporter({ url: influx.url, version: 1, db: 'secrets', flushIntervalMs: 100 }),
       prom,
       scraper,

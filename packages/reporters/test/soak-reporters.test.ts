@@ -150,10 +150,10 @@ describe('console', () => {
 });
 
 describe('HTML report', () => {
-  it('has the soak line and the Target and Generator sections with their charts', () => {
+  it('has the soak line and the Target and Generator sections with their charts', async () => {
     const run = leakyRun();
     const result: RunResult = { schemaVersion: 1, summary: run.summary, timeline: run.intervals, config: null };
-    const html = renderHtmlReport(result);
+    const html = await renderHtmlReport(result);
     expect(html).toContain('<section id="soak">');
     expect(html).toMatch(/<p class="soak-line leaking" data-soak="leaking">target looked LEAKING over 40s: /);
     const target = html.slice(html.indexOf('<section id="target">'), html.indexOf('<section id="generator">'));
@@ -165,7 +165,7 @@ describe('HTML report', () => {
     expect(generator).toContain('data-chart-id="monitor-workers-elu"');
     // A run without monitoring has none of it.
     const plain = makeRun({ intervals: 5 });
-    const plainHtml = renderHtmlReport({ schemaVersion: 1, summary: plain.summary, timeline: plain.intervals, config: null });
+    const plainHtml = await renderHtmlReport({ schemaVersion: 1, summary: plain.summary, timeline: plain.intervals, config: null });
     expect(plainHtml).not.toContain('<section id="target">');
     expect(plainHtml).not.toContain('<section id="soak">');
   });

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { compareCapacity, compareResults, isCapacityResult, readResult, type RequestComparison } from '@loadctl/core';
 import { renderCapacityComparisonMarkdown, renderCapacityComparisonText, renderComparisonMarkdown } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
-import { describeError, EXIT } from '../lib/outcome.js';
+import { EXIT } from '../lib/outcome.js';
 
 const percentFlag = Flags.custom<number>({
   parse: async (input) => {
@@ -46,7 +46,7 @@ same offered load (judged with --max-latency-increase when given). Exit 0 no reg
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Compare);
+    const { args, flags } = await this.parseInput(Compare);
     let regressed = false;
     try {
       const [base, current] = [await readResult(args.base), await readResult(args.current)];
@@ -63,7 +63,7 @@ same offered load (judged with --max-latency-increase when given). Exit 0 no reg
       });
       regressed = c.regressed;
       for (const w of c.warnings) process.stderr.write(`warning: ${w}\n`);
-      if (flags.json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+      if (flags.json) this.printJson(c);
       else if (flags.markdown) process.stdout.write(renderComparisonMarkdown(c));
       else {
         const lines = [`${args.current} vs ${args.base}`, row(c.total), ...c.requests.map(row)];
@@ -72,8 +72,7 @@ same offered load (judged with --max-latency-increase when given). Exit 0 no reg
         process.stdout.write(`${lines.join('\n')}\n`);
       }
     } catch (err) {
-      if (err instanceof Error && 'oclif' in err) throw err;
-      this.fail(describeError(err, flags.debug).lines.join('\n'), EXIT.badInput);
+      this.failWith(err, flags);
     }
     this.exit(regressed ? EXIT.failed : EXIT.ok);
   }

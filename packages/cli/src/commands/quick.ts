@@ -3,9 +3,9 @@ import { Args, Flags } from '@oclif/core';
 import { quick, quickConfig, quickScenario, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
-import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
+import { CHECKPOINT_HELP, countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
-import { describeError, exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
+import { exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 
 export default class Quick extends BaseCommand {
   static override summary = 'Hammer one URL and print RPS, latency percentiles, status codes and errors';
@@ -35,10 +35,11 @@ from each request's scheduled time (free of coordinated omission).`;
     'secret-header': Flags.string({ description: 'a header whose value is secret, redacted in every output like Authorization (repeatable)', multiple: true }),
     'secret-query': Flags.string({ description: 'a query parameter whose value is secret, redacted like api_key or token (repeatable)', multiple: true }),
     ...runFlags,
+    checkpoint: durationFlag({ description: CHECKPOINT_HELP, dependsOn: ['out-dir'] }),
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Quick);
+    const { args, flags } = await this.parseInput(Quick);
     const headers: Record<string, string> = {};
     for (const h of flags.header ?? []) {
       const i = h.indexOf(':');
@@ -78,18 +79,18 @@ from each request's scheduled time (free of coordinated omission).`;
         forceSignal: interrupt.force,
         monitor: monitorConfigFrom(flags, 'results'),
         trendWarmupMs: flags['trend-warmup'],
+        outDir: flags['out-dir'],
+        checkpointMs: flags.checkpoint,
       };
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
       const reporters = reportersFor(flags, quickConfig(options));
       await checkOutputs(flags, reporters);
       const summary = await quick({ ...options, reporters });
-      if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      if (flags.json) this.printJson(summary);
       printWrittenFiles(summary);
       this.exit(exitCodeOf(summary));
     } catch (err) {
-      if (err instanceof Error && 'oclif' in err) throw err;
-      const { lines, exitCode } = describeError(err, flags.debug);
-      this.fail(lines.join('\n'), exitCode);
+      this.failWith(err, flags);
     } finally {
       interrupt.dispose();
     }

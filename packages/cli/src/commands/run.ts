@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { applyOverrides, formatSegment, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag, loadCeilingOf, positiveFlag, runFlags, shardFlags } from '../lib/flags.js';
-import { describeError, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
+import { EXIT, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
 
@@ -28,11 +28,11 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Run);
+    const { args, flags } = await this.parseInput(Run);
     const env: Record<string, string | undefined> = { ...process.env };
     for (const kv of flags.env ?? []) {
       const i = kv.indexOf('=');
-      if (i <= 0) this.fail(`bad --env "${kv}": expected NAME=value`, 2);
+      if (i <= 0) this.fail(`error: bad --env "${kv}": expected NAME=value`, EXIT.badInput);
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
     const interrupt = interruptSignal();
@@ -41,8 +41,9 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       // A shard's part of the load is held to the ceiling when it runs (execute knows its share), not the whole here.
       const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling: flags.segment ? false : loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
-      const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, 'results');
-      await checkOutputs(flags, reporters, 'results');
+      const outDir = flags['out-dir'] ?? 'results';
+      const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, outDir);
+      await checkOutputs(flags, reporters, outDir);
       const startAt = flags['start-at'];
       if (startAt !== undefined && startAt > Date.now() && !flags.quiet) {
         process.stderr.write(`waiting to start at ${new Date(startAt).toISOString()}${flags.segment ? ` (segment ${formatSegment(flags.segment)})` : ''}\n`);
@@ -55,19 +56,20 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
         forceSignal: interrupt.force,
         reporters,
         loadCeiling,
-        monitor: monitorConfigFrom(flags, 'results'),
+        monitor: monitorConfigFrom(flags, outDir),
         trendWarmupMs: flags['trend-warmup'],
         segment: flags.segment,
         startAt,
         startToleranceMs: flags['start-tolerance'],
+        outDir,
+        checkpointMs: flags.checkpoint,
+        timelineLimit: 0,
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      if (flags.json) this.printJson(result.summary);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));
     } catch (err) {
-      if (err instanceof Error && 'oclif' in err) throw err;
-      const { lines, exitCode } = describeError(err, flags.debug);
-      this.fail(lines.join('\n'), exitCode);
+      this.failWith(err, flags);
     } finally {
       interrupt.dispose();
     }

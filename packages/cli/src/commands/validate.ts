@@ -7,33 +7,39 @@ import { EXIT } from '../lib/outcome.js';
 export default class Validate extends BaseCommand {
   static override summary = 'Check scenario files without sending any load';
   static override description = 'Every problem is reported as file:line:column, the path of the bad key, what was expected and, for typos, the nearest known key. Exit 2 if any file has a problem.';
-  static override examples = ['<%= config.bin %> validate scenarios/*.yml'];
+  static override examples = ['<%= config.bin %> validate scenarios/*.yml', '<%= config.bin %> validate scenarios/*.yml --json'];
   static override strict = false;
   static override args = { scenario: Args.string({ required: true, description: 'scenario YAML file(s)' }) };
   static override flags = {
     env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
     workers: countFlag({ description: 'worker threads the load will run on, for the load ceilings (default: CPU cores - 1)' }),
     'load-ceiling': Flags.boolean({ description: 'check users, rates and connections against what one machine can hold', default: true, allowNo: true }),
+    json: Flags.boolean({ description: 'print one entry per file as JSON on stdout: { file, ok, scenario | issues }' }),
   };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(Validate);
+    const { argv, flags } = await this.parseInput(Validate);
     const env: Record<string, string | undefined> = { ...process.env };
     for (const kv of flags.env ?? []) {
       const i = kv.indexOf('=');
-      if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+      if (i <= 0) this.fail(`error: bad --env "${kv}": expected NAME=value`, EXIT.badInput);
+      env[kv.slice(0, i)] = kv.slice(i + 1);
     }
+    const files: unknown[] = [];
     let bad = 0;
     for (const file of argv as string[]) {
       const r = validateScenarioFile(file, { env, workers: flags.workers, loadCeiling: loadCeilingOf(flags) });
       if (r.ok) {
         const s = r.scenario!;
-        process.stdout.write(`✓ ${file}: ${s.name} → ${s.target}, ${s.flows.length} flow(s), ${s.load.model} model, ${s.thresholds.length} threshold(s)\n`);
+        files.push({ file, ok: true, scenario: { name: s.name, target: s.target, flows: s.flows.length, model: s.load.model, thresholds: s.thresholds.length } });
+        if (!flags.json) process.stdout.write(`✓ ${file}: ${s.name} → ${s.target}, ${s.flows.length} flow(s), ${s.load.model} model, ${s.thresholds.length} threshold(s)\n`);
       } else {
         bad++;
+        files.push({ file, ok: false, issues: r.issues });
         for (const i of r.issues) process.stderr.write(`${i.message}\n`);
       }
     }
+    if (flags.json) this.printJson({ ok: bad === 0, files });
     this.exit(bad > 0 ? EXIT.badInput : EXIT.ok);
   }
 }

@@ -69,6 +69,10 @@ export const shardFlags = {
   'start-tolerance': durationFlag({ description: 'how far in the past --start-at may be before the run is refused (default 30s)' }),
 };
 
+/** --checkpoint's help (quick adds that it needs --out-dir). */
+export const CHECKPOINT_HELP =
+  'save the cumulative figures to checkpoint.json in the output directory this often, so that `loadctl report DIR` works after a kill (default 1m)';
+
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),
@@ -84,7 +88,8 @@ export const runFlags = {
   }),
   json: Flags.boolean({ description: 'print the summary as JSON on stdout (live progress stays on stderr)' }),
   quiet: Flags.boolean({ char: 'q', description: 'no live progress line; summary only' }),
-  'out-dir': Flags.string({ description: 'write result.json, junit.xml and report.html into this directory' }),
+  'out-dir': Flags.string({ description: 'write result.json, junit.xml, report.html, the timeline (timeline.jsonl) and checkpoints into this directory' }),
+  checkpoint: durationFlag({ description: CHECKPOINT_HELP }),
   out: Flags.string({ char: 'o', description: 'write the result file (result.json) here' }),
   html: Flags.string({ description: 'write the HTML report here' }),
   junit: Flags.string({ description: 'write JUnit XML (thresholds and checks as test cases) here' }),

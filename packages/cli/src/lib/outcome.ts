@@ -1,19 +1,13 @@
 /**
  * Mapping outcomes to exit codes (docs/architecture.md): 0 passed; 1 thresholds or a gate
  * failed; 2 bad input; 3 the run could not proceed; 130 interrupted.
+ * The one place errors become exit codes: core's LoadctlError carries its own
+ * (2 or 3, with a stable `code`); anything else means the run could not proceed.
  * User-fixable errors print one line (and a hint), no stack unless --debug.
  */
-import type { Summary } from '@loadctl/core';
+import { LoadctlError, type Summary } from '@loadctl/core';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, cannotProceed: 3, interrupted: 130 } as const;
-
-interface CodedError {
-  code?: string;
-  exitCode?: number;
-  hint?: string;
-  message: string;
-  issues?: Array<{ message: string }>;
-}
 
 const OUTPUT_FILES: Record<string, string> = { json: 'result file', junit: 'JUnit XML', html: 'HTML report' };
 
@@ -42,19 +36,33 @@ export function exitCodeOf(summary: Summary): number {
   }
 }
 
-/** One or more lines for stderr, and the exit code, for an error thrown by core. */
-export function describeError(err: unknown, debug: boolean): { lines: string[]; exitCode: number } {
-  const e = err as CodedError;
-  const lines: string[] = [];
-  if (e && Array.isArray(e.issues) && e.issues.length > 0) {
-    for (const i of e.issues) lines.push(`error: ${i.message}`);
-  } else {
-    lines.push(`error: ${e?.message ?? String(err)}`);
-  }
+/** The exit code of an error thrown by core or a reporter. */
+export function exitCodeOfError(err: unknown): number {
+  return err instanceof LoadctlError ? err.exitCode : EXIT.cannotProceed;
+}
+
+export interface DescribedError {
+  lines: string[];
+  exitCode: number;
+  /** The error as printed by --json. */
+  json: { code: string; message: string; hint?: string; issues?: Array<{ message: string }> };
+}
+
+/** One or more lines for stderr, the exit code and the --json form, for an error thrown by core. */
+export function describeError(err: unknown, debug: boolean): DescribedError {
+  const e = err instanceof LoadctlError ? err : null;
+  const issues = e && 'issues' in e && Array.isArray(e.issues) ? (e.issues as Array<{ message: string }>) : [];
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = issues.length > 0 ? issues.map((i) => `error: ${i.message}`) : [`error: ${message}`];
   if (e?.hint) lines.push(`hint: ${e.hint}`);
   if (debug && err instanceof Error && err.stack) lines.push(err.stack);
-  const known = typeof e?.exitCode === 'number' ? e.exitCode : e?.code?.startsWith('E_') ? EXIT.badInput : EXIT.cannotProceed;
-  return { lines, exitCode: known };
+  const json = {
+    code: e?.code ?? 'E_UNEXPECTED',
+    message,
+    ...(e?.hint ? { hint: e.hint } : {}),
+    ...(issues.length > 0 ? { issues: issues.map((i) => ({ ...i })) } : {}),
+  };
+  return { lines, exitCode: exitCodeOfError(err), json };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The main thread's Aggregator: merges the workers' snapshots tick by tick into
  * Intervals (emitted in order, once every live worker has reported the tick)
- * and keeps the cumulative stats per request name and flow, losslessly.
+ * and keeps the cumulative stats per request name and flow, losslessly. It keeps
+ * no timeline: each Interval is handed to `onInterval` and forgotten, so its
+ * memory does not grow with the run's length.
  *
  * Per-second figures divide by the interval's real length. A last interval shorter
  * than FOLD_FRACTION of an interval (the run ended just after a tick) is folded into
@@ -11,6 +13,7 @@
  */
 import type { WorkerSnapshot } from './snapshot.js';
 import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
+import { encodeHistogram } from './histogram.js';
 import type { CheckCounts, Interval } from './model.js';
 
 interface TickState {
@@ -60,7 +63,8 @@ export class Aggregator {
   lastSnapshotAt = 0;
   /** Epoch ms at which the last worker stopped starting iterations (0: not reported). */
   loadEndedAt = 0;
-  readonly timeline: Interval[] = [];
+  /** Intervals emitted so far. */
+  emitted = 0;
 
   private readonly pending = new Map<number, TickState>();
   /** Worker -> tick of its final snapshot. */
@@ -249,18 +253,15 @@ export class Aggregator {
       interval.targetRate = this.ctx.targetRate(startMs, endMs);
       interval.achievedRate = s.started / seconds;
     }
+    if (total.latency.totalCount > 0) interval.latencyHistogram = encodeHistogram(total.latency);
     total.destroy();
     s.requests.destroy();
     s.flows.destroy();
-    this.timeline.push(interval);
+    this.emitted++;
     this.onInterval(interval);
   }
 
-  /** The intervals in the cumulative stats (all but an excluded warm-up). */
-  get measured(): Interval[] {
-    const from = this.ctx.excludeBeforeMs ?? 0;
-    return from > 0 ? this.timeline.filter((i) => i.start - this.startEpoch >= from) : this.timeline;
-  }
+
 
   /** Cumulative total over all request names. */
   totalAccumulator(): RequestAccumulator {

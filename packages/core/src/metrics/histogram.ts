@@ -46,6 +46,18 @@ export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
+/**
+ * Encode and decode a small histogram once, so that the compression code is compiled before a
+ * run starts: its first call costs tens of ms of CPU, which the main thread would otherwise
+ * take from the workers in the run's first second (it encodes every interval's histogram).
+ */
+export function warmUpEncoding(): void {
+  const h = createHistogram();
+  for (let v = 1; v < 5_000_000; v *= 3) h.recordValue(v);
+  decodeHistogram(encodeHistogram(h)).destroy();
+  h.destroy();
+}
+
 /** Decode into a 64-bit histogram: an encoded histogram may be cumulative over a long run. */
 export function decodeHistogram(encoded: string): Histogram {
   const decoded = hdr.decodeFromCompressedBase64(encoded, WIDE_BIT_BUCKET_SIZE, false);

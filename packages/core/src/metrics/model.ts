@@ -137,6 +137,12 @@ export interface Interval {
   monitor?: MonitorSample;
   /** Epoch ms when `monitor` was sampled (trends place it there, not at the interval's middle). */
   monitorAt?: number;
+  /**
+   * The interval's total latency histogram (µs), hdr-histogram-js compressed base64: lets
+   * `merge` compute per-interval percentiles of several shards losslessly. Absent in files
+   * written before it existed.
+   */
+  latencyHistogram?: string;
 }
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
@@ -306,7 +312,7 @@ export interface Summary {
   verdict: Verdict;
   warnings: Warning[];
   /** Reporter health, filled by the reporter bus. */
-  reporters: Record<string, { errors: number; dropped: number; notes: string[] }>;
+  reporters: Record<string, ReporterHealth>;
   /** Linear trends per hour of latency, error rate, rps and every monitored series (runs long enough to fit). */
   trends?: Trend[];
   /** The one-line soak verdict over `trends`. */
@@ -317,9 +323,44 @@ export interface Summary {
   capacity?: CapacityReport;
 }
 
+/** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */
+export interface ReporterLosses {
+  /** What it delivers, e.g. "points". */
+  unit: string;
+  /** Items handed to it. */
+  total: number;
+  /** Items that never reached their destination (dropped, rejected, unsent at the end). */
+  lost: number;
+  /** Failed deliveries (e.g. write requests), whether retried successfully or not. */
+  failures: number;
+  /** The last delivery error, secrets scrubbed. */
+  lastError?: string;
+}
+
+/** Health of one reporter over the run, as the reporter bus saw it. */
+export interface ReporterHealth {
+  /** Calls that threw or timed out. */
+  errors: number;
+  /** Intervals it never got (its queue overflowed or could not be flushed at the end). */
+  dropped: number;
+  notes: string[];
+  /** The reporter's own accounting of what it failed to deliver, if it keeps one. */
+  losses?: ReporterLosses;
+}
+
+/**
+ * The result-file schema version this build writes and the newest it reads. It changes only
+ * when a reader of the old version would misread a new file; added optional fields keep it.
+ */
+export const RESULT_SCHEMA_VERSION = 1 as const;
+
 /** result.json: everything `report`, `merge` and `compare` need. */
 export interface RunResult {
-  schemaVersion: 1;
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  /** True when the run did not finish and this result was rebuilt from its last checkpoint. */
+  partial?: boolean;
+  /** Why the result is partial (set with `partial`). */
+  partialReason?: string;
   summary: Summary;
   timeline: Interval[];
   /** The scenario or quick options with secrets replaced by "***". */

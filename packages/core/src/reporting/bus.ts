@@ -2,19 +2,25 @@
  * The reporter bus: fans Intervals out to reporters without ever waiting for
  * them. Each reporter has its own bounded queue drained one call at a time; when
  * the queue is full the oldest interval is dropped and counted. Errors are
- * counted and shown in the summary, never thrown into the run.
+ * counted and shown in the summary, never thrown into the run. Every call is
+ * bounded in time, so a reporter that hangs cannot keep the run from ending.
  */
-import type { Interval, RunMeta, Summary } from '../metrics/model.js';
+import type { Interval, ReporterHealth, RunMeta, Summary } from '../metrics/model.js';
+import type { Result } from '../metrics/result.js';
 import type { Reporter } from './reporter.js';
 
-export interface ReporterHealth {
-  errors: number;
-  dropped: number;
-  notes: string[];
+export type { ReporterHealth };
+
+export interface ReporterBusOptions {
+  /** Intervals queued per reporter before the oldest is dropped. Default 1000. */
+  queueLimit?: number;
+  /** Time allowed to `start`. Default 10 s. */
+  startTimeoutMs?: number;
+  /** Time allowed to flush a queue, and to `end`. Default 15 s each. */
+  endTimeoutMs?: number;
 }
 
-const QUEUE_LIMIT = 1000;
-/** After hurry(): how long output reporters (local files) still get to finish. */
+/** After hurry(): how long file and output reporters (local files) still get to finish. */
 const HURRIED_OUTPUT_MS = 5000;
 
 /** `p`, or a rejection after `ms` or as soon as `cut` aborts. */
@@ -43,8 +49,12 @@ class Lane {
   private readonly queue: Interval[] = [];
   private draining: Promise<void> | null = null;
   private lastError = '';
+  ended = false;
 
-  constructor(readonly reporter: Reporter) {}
+  constructor(
+    readonly reporter: Reporter,
+    private readonly limit: number,
+  ) {}
 
   fail(err: unknown): void {
     this.health.errors++;
@@ -60,8 +70,8 @@ class Lane {
   }
 
   push(i: Interval): void {
-    if (!this.reporter.interval) return;
-    if (this.queue.length >= QUEUE_LIMIT) {
+    if (!this.reporter.interval || this.ended) return;
+    if (this.queue.length >= this.limit) {
       this.queue.shift();
       this.health.dropped++;
     }
@@ -93,9 +103,23 @@ class Lane {
     }
   }
 
-  collectNotes(): void {
+  async end(summary: Summary, result: Result | undefined, timeoutMs: number, cut?: AbortSignal): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const r = this.reporter;
+    if (r.end) await this.call(() => (result ? r.end!(summary, result) : r.end!(summary)), timeoutMs, 'end', cut);
+    this.collect();
+  }
+
+  private collect(): void {
     try {
       this.health.notes = this.reporter.notes?.() ?? [];
+    } catch (err) {
+      this.fail(err);
+    }
+    try {
+      const losses = this.reporter.losses?.();
+      if (losses) this.health.losses = losses;
     } catch (err) {
       this.fail(err);
     }
@@ -105,14 +129,19 @@ class Lane {
 
 export class ReporterBus {
   private readonly lanes: Lane[];
+  private readonly startTimeoutMs: number;
+  private readonly endTimeoutMs: number;
+  private flushed: Promise<void> | null = null;
   private readonly hurried = new AbortController();
 
-  constructor(reporters: Reporter[], private readonly endTimeoutMs = 15_000) {
-    this.lanes = reporters.map((r) => new Lane(r));
+  constructor(reporters: readonly Reporter[], o: ReporterBusOptions = {}) {
+    this.lanes = reporters.map((r) => new Lane(r, Math.max(1, o.queueLimit ?? 1000)));
+    this.startTimeoutMs = o.startTimeoutMs ?? 10_000;
+    this.endTimeoutMs = o.endTimeoutMs ?? 15_000;
   }
 
   async start(meta: RunMeta): Promise<void> {
-    await Promise.all(this.lanes.map((l) => (l.reporter.start ? l.call(() => l.reporter.start!(meta), 10_000, 'start') : undefined)));
+    await Promise.all(this.lanes.map((l) => (l.reporter.start ? l.call(() => l.reporter.start!(meta), this.startTimeoutMs, 'start') : undefined)));
   }
 
   interval(i: Interval): void {
@@ -121,8 +150,8 @@ export class ReporterBus {
 
   /**
    * Finish now (a second interrupt): stop waiting for sinks (network) and their queues,
-   * counting them as failed; output reporters (local files) still get a few seconds, so
-   * the results are written.
+   * counting them as failed; file and output reporters still get a few seconds, so the
+   * results are written.
    */
   hurry(): void {
     this.hurried.abort();
@@ -134,21 +163,45 @@ export class ReporterBus {
     return out;
   }
 
-  /**
-   * Flush queues, end sinks first, then outputs with the sinks' health in the summary.
-   * `summary.reporters` is filled in place.
-   */
-  async end(summary: Summary): Promise<void> {
+  private flushAll(): Promise<void> {
     const cut = this.hurried.signal;
-    const sinks = this.lanes.filter((l) => l.reporter.kind === 'sink');
-    const outputs = this.lanes.filter((l) => l.reporter.kind !== 'sink');
-    await Promise.all([...sinks.map((l) => l.flush(this.endTimeoutMs, cut)), ...outputs.map((l) => l.flush(this.endTimeoutMs))]);
-    await Promise.all(sinks.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), this.endTimeoutMs, 'end', cut) : undefined)));
-    for (const l of sinks) l.collectNotes();
+    this.flushed ??= Promise.all(this.lanes.map((l) => l.flush(this.endTimeoutMs, l.reporter.kind === 'sink' ? cut : undefined))).then(() => undefined);
+    return this.flushed;
+  }
+
+  private async endKind(kinds: ReadonlyArray<Reporter['kind']>, summary: Summary, result: Result | undefined): Promise<void> {
+    const lanes = this.lanes.filter((l) => kinds.includes(l.reporter.kind ?? 'output'));
+    const cut = this.hurried.signal;
+    const sinks = kinds.includes('sink');
+    const ms = !sinks && cut.aborted ? Math.min(this.endTimeoutMs, HURRIED_OUTPUT_MS) : this.endTimeoutMs;
+    await Promise.all(lanes.map((l) => l.end(summary, result, ms, sinks ? cut : undefined)));
     summary.reporters = this.health();
-    const outputMs = cut.aborted ? Math.min(this.endTimeoutMs, HURRIED_OUTPUT_MS) : this.endTimeoutMs;
-    await Promise.all(outputs.map((l) => (l.reporter.end ? l.call(() => l.reporter.end!(summary), outputMs, 'end') : undefined)));
-    for (const l of outputs) l.collectNotes();
-    Object.assign(summary.reporters, this.health());
+  }
+
+  /** Flush every queue, then end the sinks; their health lands in `summary.reporters`. */
+  async endSinks(summary: Summary): Promise<void> {
+    await this.flushAll();
+    await this.endKind(['sink'], summary, undefined);
+  }
+
+  /**
+   * End the file reporters with the Result, then the other outputs (the console), each
+   * phase seeing the health of the ones before in `summary.reporters`. Ends the sinks
+   * first if `endSinks` was not called.
+   */
+  async endOutputs(summary: Summary, result: Result): Promise<void> {
+    await this.endSinks(summary);
+    await this.endKind(['file'], summary, result);
+    await this.endKind(['output'], summary, result);
+  }
+
+  /** Every phase at once (a run with no warnings to add between them). */
+  async end(summary: Summary, result?: Result): Promise<void> {
+    await this.endSinks(summary);
+    if (result) await this.endOutputs(summary, result);
+    else {
+      await this.endKind(['file'], summary, undefined);
+      await this.endKind(['output'], summary, undefined);
+    }
   }
 }

@@ -16,6 +16,8 @@ import type { CapacityReport, CapacitySettings, CapacityStep } from '../metrics/
 import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict } from '../metrics/model.js';
 import { RequestAccumulator } from '../metrics/accumulator.js';
 import { ReporterBus } from '../reporting/bus.js';
+import { RESULT_SCHEMA_VERSION } from '../metrics/model.js';
+import { memoryTimeline } from '../metrics/result.js';
 import type { Reporter } from '../reporting/reporter.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
@@ -255,9 +257,10 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
   });
   const answer = report.answerStep !== null ? outcomes[report.answerStep] : ([...outcomes].reverse().find((x) => !x.cut) ?? outcomes[outcomes.length - 1]);
   const summary = finalSummary(meta, answer, report, endReason);
-  await bus.end(summary);
+  // A search is short: its stitched timeline stays in memory and the file reporters write from it.
   const config = o.config ?? redactScenario(scenario);
-  return { schemaVersion: 1, summary, timeline, config };
+  await bus.end(summary, { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: memoryTimeline(timeline), config });
+  return { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline, config };
 }
 
 /** The answer step's summary under the search's meta, verdict and capacity section. */

@@ -1,12 +1,17 @@
 /**
- * One run, start to end: preflight, worker pool, aggregator, reporter bus,
- * thresholds (also mid-run for abort-on-fail), verdict and summary. Every way
- * out (completion, threshold abort, rate-shortfall abort, signal, worker crash)
- * ends the reporters and returns a result.
+ * One run, start to end: preflight, worker pool, aggregator, the journal on disk (timeline
+ * and checkpoints), reporter bus, thresholds (also mid-run for abort-on-fail), verdict and
+ * the one Result. Every way out (completion, threshold abort, rate-shortfall abort, signal,
+ * worker crash, exception) ends the reporters, in a `finally`, and writes the result files.
  */
 import { randomUUID } from 'node:crypto';
 import { Aggregator } from '../metrics/aggregator.js';
 import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
+import { RESULT_SCHEMA_VERSION } from '../metrics/model.js';
+import { warmUpEncoding } from '../metrics/histogram.js';
+import { timelineArray, type Result } from '../metrics/result.js';
+import { TimelineStats } from '../metrics/timeline-stats.js';
+import { TrendPoints } from '../soak/trends.js';
 import type { HttpClientKind } from '../engine/connections.js';
 import type { ArrivalTimerKind } from '../engine/precise-timer.js';
 import { WorkerPool } from '../engine/pool.js';
@@ -23,10 +28,14 @@ import { LOADCTL_VERSION } from '../version.js';
 import { preflight } from './preflight.js';
 import { buildSummary } from './summary.js';
 import { decideVerdict } from './verdict.js';
-import { rateShortfall, timelineWarnings } from './warnings.js';
+import { RunJournal } from './journal.js';
+import { reporterWarnings, timelineWarnings } from './warnings.js';
 import { defaultWorkers } from './workers.js';
 import { finishSoak, joinSample, startMonitoring, type SoakOptions } from './soak.js';
 import type { Monitor } from '../monitor/index.js';
+
+/** Intervals of timeline `run()` returns in memory by default: an hour at 1-s intervals. */
+export const DEFAULT_TIMELINE_LIMIT = 3600;
 
 /** Decides thresholds; supplied by the thresholds module (kept apart so the engine never depends on it). */
 export interface ThresholdJudge {
@@ -88,6 +97,20 @@ export interface ExecuteOptions extends SoakOptions {
   model?: string;
   /** Per-worker load ceilings (scenario/ceiling.ts); `false` lifts them. Default: the documented ceilings. */
   loadCeiling?: LoadCeilingOption;
+  /**
+   * Directory of the run's timeline (timeline.jsonl) and checkpoints (checkpoint.json); the
+   * same as the result files' in the CLI. Without it the timeline goes to a temp directory
+   * removed at the end, and there are no checkpoints.
+   */
+  outDir?: string;
+  /** How often the cumulative figures are saved to checkpoint.json (ms). Default 60 000; 0: never. */
+  checkpointMs?: number;
+  /**
+   * The returned result holds the timeline (read back from timeline.jsonl) when the run has at
+   * most this many intervals; longer runs return an empty `timeline` (read it with
+   * `readTimeline(outDir + '/timeline.jsonl')` or from result.json). Default 3600; 0: never.
+   */
+  timelineLimit?: number;
 }
 
 function describeModel(s: Scenario): string {
@@ -138,8 +161,12 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     tags: { ...scenario.tags, ...o.tags },
   };
 
+  const config = o.config ?? null;
+  const journal = new RunJournal({ dir: o.outDir, checkpointMs: o.checkpointMs });
+  warmUpEncoding();
+  const stats = new TimelineStats(intervalMs);
+  const trendPoints = new TrendPoints();
   const bus = new ReporterBus(o.reporters ?? []);
-  await bus.start(meta);
 
   const state: { endReason: Verdict['endReason'] } = { endReason: 'completed' };
   let aborted: ThresholdResult[] = [];
@@ -155,13 +182,34 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     pool?.broadcast({ type: 'stop', reason });
   };
 
+  // The summary covers the measured window: from the end of an excluded warm-up.
+  const measuredFrom = (end: number): number => Math.min(end, startEpoch + excludeMs);
+  const pendingVerdict: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
+  const summaryAt = (endEpoch: number, verdict: Verdict, warnings: Warning[]): Summary =>
+    buildSummary({ meta, agg, stats, endEpoch, startEpoch: measuredFrom(endEpoch), verdict, warnings });
+  const checkpoint = (endEpoch: number): void =>
+    journal.checkpoint(() => {
+      const summary = summaryAt(endEpoch, { ...pendingVerdict, endReason: state.endReason }, [
+        ...timelineWarnings(stats, agg.dropped, agg.late, agg.missed),
+        ...extraWarnings,
+      ]);
+      const shortfall = stats.shortfall();
+      if (shortfall !== null) summary.rateShortfall = shortfall;
+      return { schemaVersion: RESULT_SCHEMA_VERSION, summary, config };
+    });
+
   const onInterval = (i: Interval): void => {
     joinSample(monitor, i);
+    journal.append(i);
+    trendPoints.add(i);
+    // An excluded warm-up stays in the timeline but not in the run's figures.
+    if (i.start - startEpoch >= excludeMs) stats.add(i);
     bus.interval(i);
+    if (journal.checkpointDue(i)) checkpoint(i.end);
     if (state.endReason !== 'completed') return;
     // Abort-on-fail thresholds, judged on the cumulative stats so far.
     if (o.judge?.shouldAbort) {
-      const failing = o.judge.shouldAbort(snapshotSummary(), i.elapsedMs);
+      const failing = o.judge.shouldAbort(summaryAt(performance.timeOrigin + performance.now(), pendingVerdict, []), i.elapsedMs);
       if (failing.length > 0) {
         aborted = failing;
         stop('abort', 'threshold_abort');
@@ -198,17 +246,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     onInterval,
   );
 
-  // The summary covers the measured window: from the end of an excluded warm-up.
-  const measuredFrom = (end: number): number => Math.min(end, startEpoch + excludeMs);
-  const snapshotSummary = (): Summary => {
-    const now = performance.timeOrigin + performance.now();
-    return buildSummary({ meta, agg, endEpoch: now, startEpoch: measuredFrom(now), verdict: pendingVerdict, warnings: [] });
-  };
-  const pendingVerdict: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
-
   const onSignal = (): void => stop('interrupt', 'interrupted');
-  if (o.signal?.aborted) state.endReason = 'interrupted';
-  o.signal?.addEventListener('abort', onSignal, { once: true });
   let forced = false;
   const onForce = (): void => {
     forced = true;
@@ -216,74 +254,129 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     bus.hurry();
     void pool?.destroy();
   };
-  if (o.forceSignal?.aborted) onForce();
-  o.forceSignal?.addEventListener('abort', onForce, { once: true });
+  let failure: { error: unknown } | null = null;
+  /** An exception anywhere in the run: it stops the load, the results are still written, then it is thrown. */
+  const fail = (err: unknown): void => {
+    if (failure) return;
+    failure = { error: err };
+    extraWarnings.push({ code: 'RUN_FAILED', severity: 'error', message: `the run failed: ${errorMessage(err)}` });
+    stop('abort', 'error');
+    state.endReason = 'error';
+  };
 
-  let crash: unknown = null;
-  if (state.endReason === 'completed') {
-    pool = new WorkerPool({
-      plans: runPlan.workers,
-      intervalMs,
-      warmupMs: o.warmupMs ?? 0,
-      httpClient: o.httpClient,
-      arrivalTimer: o.arrivalTimer,
-      startAt: o.startAt,
-      onStart: (e) => {
-        startEpoch = e;
-        if (o.startAt !== undefined && e > o.startAt) {
-          extraWarnings.push({
-            code: 'SHARD_START_LATE',
-            severity: 'warn',
-            message: `started ${((e - o.startAt) / 1000).toFixed(1)} s after --start-at (workers were not ready in time); intervals stay aligned with the other shards`,
-          });
-        }
-        meta.startedAt = Math.round(e);
-        agg.start(e);
-        monitor?.sampleNow();
-      },
-      onSnapshot: (s) => agg.add(s),
-      onWorkerLost: (w, err) => {
-        agg.workerLost(w);
-        if (forced) return; // terminated on purpose
-        crash ??= err;
-        extraWarnings.push({ code: 'WORKER_CRASHED', severity: 'error', message: `worker ${w} crashed: ${err instanceof Error ? err.message : String(err)}` });
-        stop('abort', 'error');
-      },
-    });
+  let result: Result | null = null;
+  try {
+    await bus.start(meta);
+    if (o.signal?.aborted) state.endReason = 'interrupted';
+    o.signal?.addEventListener('abort', onSignal, { once: true });
+    if (o.forceSignal?.aborted) onForce();
+    o.forceSignal?.addEventListener('abort', onForce, { once: true });
+    if (state.endReason === 'completed') {
+      pool = new WorkerPool({
+        plans: runPlan.workers,
+        intervalMs,
+        warmupMs: o.warmupMs ?? 0,
+        httpClient: o.httpClient,
+        arrivalTimer: o.arrivalTimer,
+        startAt: o.startAt,
+        onStart: (e) => {
+          startEpoch = e;
+          if (o.startAt !== undefined && e > o.startAt) {
+            extraWarnings.push({
+              code: 'SHARD_START_LATE',
+              severity: 'warn',
+              message: `started ${((e - o.startAt) / 1000).toFixed(1)} s after --start-at (workers were not ready in time); intervals stay aligned with the other shards`,
+            });
+          }
+          meta.startedAt = Math.round(e);
+          agg.start(e);
+          monitor?.sampleNow();
+        },
+        onSnapshot: (s) => {
+          try {
+            agg.add(s);
+          } catch (err) {
+            fail(err);
+          }
+        },
+        onWorkerLost: (w, err) => {
+          agg.workerLost(w);
+          if (forced) return; // terminated on purpose
+          extraWarnings.push({ code: 'WORKER_CRASHED', severity: 'error', message: `worker ${w} crashed: ${errorMessage(err)}` });
+          stop('abort', 'error');
+        },
+      });
+      try {
+        await pool.run();
+      } finally {
+        await pool.destroy();
+      }
+    }
+  } catch (err) {
+    fail(err);
+  } finally {
+    o.signal?.removeEventListener('abort', onSignal);
+    result = await finish();
+  }
+  if (failure !== null) {
+    await journal.close();
+    throw (failure as { error: unknown }).error;
+  }
+  return returned(result);
+
+  /** Verdict, warnings, the Result, and the ends of every reporter. Never throws. */
+  async function finish(): Promise<Result> {
+    await monitor?.stop();
+    // The run ends when the workers last measured, not after their shutdown.
+    const endEpoch = agg.lastSnapshotAt > startEpoch && startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
+    if (startEpoch === 0) {
+      startEpoch = endEpoch;
+      agg.start(endEpoch);
+    }
+    agg.finish(endEpoch);
+    await journal.finish();
+
+    const endReason = state.endReason;
+    const summary = summaryAt(endEpoch, { passed: false, thresholds: [], endReason }, []);
+    extraWarnings.push(...finishSoak(summary, trendPoints, monitor, { stagesMs: load.stages.map((st) => st.durationMs), trendWarmupMs: o.trendWarmupMs }));
+    let thresholds: ThresholdResult[] = [];
     try {
-      await pool.run();
+      thresholds = o.judge ? o.judge.evaluate(summary) : [];
+    } catch (err) {
+      extraWarnings.push({ code: 'THRESHOLDS_FAILED', severity: 'error', message: `thresholds could not be evaluated: ${errorMessage(err)}` });
+    }
+    for (const t of thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
+    summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });
+    const shortfall = stats.shortfall();
+    if (shortfall !== null) summary.rateShortfall = shortfall;
+
+    // Sinks first, so that what they lost is a warning of the result the files are written from.
+    await bus.endSinks(summary);
+    const before = summary.reporters;
+    summary.warnings = [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed), ...extraWarnings, ...journal.warnings(), ...reporterWarnings(before)];
+    const r: Result = { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: journal.timeline(), config };
+    await bus.endOutputs(summary, r);
+    o.forceSignal?.removeEventListener('abort', onForce);
+    // A file or output reporter that failed at its end is known only now: that reaches the
+    // returned summary (and the console), not the files already written.
+    const late = Object.fromEntries(Object.entries(summary.reporters).filter(([name, h]) => h.errors > (before[name]?.errors ?? 0)));
+    summary.warnings.push(...reporterWarnings(late));
+    agg.requests.destroy();
+    agg.flows.destroy();
+    return r;
+  }
+
+  async function returned(r: Result): Promise<RunResult> {
+    const limit = o.timelineLimit ?? DEFAULT_TIMELINE_LIMIT;
+    try {
+      const timeline = r.timeline.length <= limit ? await timelineArray(r.timeline) : [];
+      return { ...r, timeline };
     } finally {
-      o.signal?.removeEventListener('abort', onSignal);
-      await pool.destroy();
+      await journal.close();
     }
   }
-  await monitor?.stop();
-  // The run ends when the workers last measured, not after their shutdown.
-  const endEpoch = agg.lastSnapshotAt > startEpoch && startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
-  if (startEpoch === 0) {
-    startEpoch = endEpoch;
-    agg.start(endEpoch);
-  }
-  agg.finish(endEpoch);
+}
 
-  const endReason = state.endReason;
-  const summary = buildSummary({ meta, agg, endEpoch, startEpoch: measuredFrom(endEpoch), verdict: { passed: false, thresholds: [], endReason }, warnings: [] });
-  extraWarnings.push(...finishSoak(summary, agg.timeline, monitor, { stagesMs: load.stages.map((st) => st.durationMs), trendWarmupMs: o.trendWarmupMs }));
-  const thresholds = o.judge ? o.judge.evaluate(summary) : [];
-  for (const t of thresholds) if (aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
-  summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });
-  summary.warnings = [...timelineWarnings(agg.measured, agg.dropped, agg.late, agg.missed), ...extraWarnings];
-  const shortfall = rateShortfall(agg.measured);
-  if (shortfall !== null) summary.rateShortfall = shortfall;
-
-  await bus.end(summary);
-  o.forceSignal?.removeEventListener('abort', onForce);
-  for (const [name, h] of Object.entries(summary.reporters)) {
-    if (h.errors > 0 || h.dropped > 0) {
-      summary.warnings.push({ code: 'REPORTER_FAILED', severity: 'warn', message: `reporter ${name}: ${h.errors} errors, ${h.dropped} intervals dropped` });
-    }
-  }
-  agg.requests.destroy();
-  agg.flows.destroy();
-  return { schemaVersion: 1, summary, timeline: agg.timeline, config: o.config ?? null };
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -163,6 +163,7 @@ export function quickConfig(o: QuickOptions): unknown {
 export async function quick(o: QuickOptions): Promise<Summary> {
   const scenario = quickScenario(o);
   const { url: _url, ...rest } = o;
-  const result = await execute(scenario, { ...rest, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
+  // Only the summary is returned: the timeline is not read back.
+  const result = await execute(scenario, { ...rest, timelineLimit: 0, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
   return result.summary;
 }

@@ -7,6 +7,7 @@ import { cannotProceed } from '../errors.js';
 import type { Interval, Summary, Warning } from '../metrics/model.js';
 import { DEFAULT_READY_TIMEOUT_MS, Monitor, type MonitorConfig } from '../monitor/index.js';
 import { computeTrends, soakVerdict, steadyWindow } from '../soak/index.js';
+import type { TrendPoints } from '../soak/trends.js';
 import { preflight } from './preflight.js';
 
 export interface SoakOptions {
@@ -71,9 +72,9 @@ export function joinSample(m: Monitor | null, i: Interval): void {
 }
 
 /** Trends, soak verdict and monitor health into the summary; returns the monitor's warnings. */
-export function finishSoak(summary: Summary, timeline: readonly Interval[], m: Monitor | null, o: { stagesMs: readonly number[]; trendWarmupMs?: number }): Warning[] {
+export function finishSoak(summary: Summary, points: TrendPoints, m: Monitor | null, o: { stagesMs: readonly number[]; trendWarmupMs?: number }): Warning[] {
   const window = steadyWindow({ stagesMs: o.stagesMs, runMs: summary.durationMs, warmupMs: o.trendWarmupMs });
-  summary.trends = computeTrends(timeline, { ...window, intervalMs: summary.meta.intervalMs });
+  summary.trends = computeTrends(points, { ...window, intervalMs: summary.meta.intervalMs });
   summary.soak = soakVerdict(summary.trends, window.fromMs, window.toMs);
   if (!m) return [];
   summary.monitor = m.health();

@@ -1,28 +1,23 @@
-import type { Interval, Warning } from '../metrics/model.js';
+import type { Interval, ReporterHealth, Warning } from '../metrics/model.js';
+import { CPU_SATURATED, LAG_MS, TimelineStats } from '../metrics/timeline-stats.js';
 
-const CPU_SATURATED = 0.95;
-const LAG_MS = 50;
 const SHORTFALL = 0.05;
 
-/** Warnings about the measurement itself, derived from the timeline. */
-export function timelineWarnings(timeline: readonly Interval[], dropped: number, late: number, missed = 0): Warning[] {
+/** Warnings about the measurement itself, from the timeline's running statistics. */
+export function timelineWarnings(stats: TimelineStats, dropped: number, late: number, missed = 0): Warning[] {
   const out: Warning[] = [];
-  const full = timeline.length;
-  const saturated = timeline.filter((i) => i.generator.cpu >= CPU_SATURATED).length;
-  if (saturated > 0) {
+  if (stats.saturated > 0) {
     out.push({
       code: 'GENERATOR_CPU_SATURATED',
       severity: 'warn',
-      message: `load generator CPU saturated (≥${Math.round(CPU_SATURATED * 100)}% busy) in ${saturated} of ${full} intervals: figures may reflect loadctl's limits, not the target's; add --workers or a shard`,
+      message: `load generator CPU saturated (≥${Math.round(CPU_SATURATED * 100)}% busy) in ${stats.saturated} of ${stats.intervals} intervals: figures may reflect loadctl's limits, not the target's; add --workers or a shard`,
     });
   }
-  const lagged = timeline.filter((i) => i.generator.eventLoopLagMs > LAG_MS);
-  if (lagged.length > 0) {
-    const worst = Math.max(...lagged.map((i) => i.generator.eventLoopLagMs));
+  if (stats.lagged > 0) {
     out.push({
       code: 'EVENT_LOOP_LAG',
       severity: 'warn',
-      message: `worker event-loop lag above ${LAG_MS} ms in ${lagged.length} intervals (worst p99 ${worst.toFixed(0)} ms): latencies include generator delay`,
+      message: `worker event-loop lag above ${LAG_MS} ms in ${stats.lagged} intervals (worst p99 ${stats.worstLagMs.toFixed(0)} ms): latencies include generator delay`,
     });
   }
   if (missed > 0) {
@@ -38,7 +33,7 @@ export function timelineWarnings(timeline: readonly Interval[], dropped: number,
   if (late > 0) {
     out.push({ code: 'LATE_ITERATIONS', severity: 'info', message: `${late} iterations started more than 10 ms after their scheduled time` });
   }
-  const shortfall = rateShortfall(timeline);
+  const shortfall = stats.shortfall();
   if (shortfall !== null && shortfall > SHORTFALL) {
     out.push({
       code: 'RATE_SHORTFALL',
@@ -49,16 +44,38 @@ export function timelineWarnings(timeline: readonly Interval[], dropped: number,
   return out;
 }
 
-/** Fraction by which iterations started fell short of those requested (open model), or null. */
-export function rateShortfall(timeline: readonly Interval[]): number | null {
-  let wanted = 0;
-  let got = 0;
-  for (const i of timeline) {
-    if (i.targetRate === undefined || i.achievedRate === undefined) continue;
-    const s = (i.end - i.start) / 1000;
-    wanted += i.targetRate * s;
-    got += i.achievedRate * s;
+/**
+ * Warnings for reporters that lost data: calls that threw or timed out and intervals they
+ * never got (REPORTER_FAILED), and what they failed to deliver on their side, e.g. InfluxDB
+ * points dropped or write errors (REPORTER_DATA_LOST).
+ */
+export function reporterWarnings(health: Record<string, ReporterHealth>): Warning[] {
+  const out: Warning[] = [];
+  for (const [name, h] of Object.entries(health)) {
+    if (h.errors > 0 || h.dropped > 0) {
+      const last = h.notes.find((n) => n.startsWith('last error: '));
+      out.push({
+        code: 'REPORTER_FAILED',
+        severity: 'warn',
+        message: `reporter ${name}: ${h.errors} errors, ${h.dropped} intervals dropped${last ? ` (${last})` : ''}`,
+      });
+    }
+    const l = h.losses;
+    if (l && (l.lost > 0 || l.failures > 0)) {
+      const what = l.lost > 0 ? `${l.lost} of ${l.total} ${l.unit} lost` : `no ${l.unit} lost`;
+      out.push({
+        code: 'REPORTER_DATA_LOST',
+        severity: l.lost > 0 ? 'warn' : 'info',
+        message: `reporter ${name}: ${what}, ${l.failures} failed writes${l.lastError ? ` (last error: ${l.lastError})` : ''}`,
+      });
+    }
   }
-  if (wanted <= 0) return null;
-  return Math.max(0, 1 - got / wanted);
+  return out;
+}
+
+/** Fraction by which iterations started fell short of those requested (open model) over a timeline, or null. */
+export function rateShortfall(timeline: Iterable<Interval>): number | null {
+  const stats = new TimelineStats(1);
+  for (const i of timeline) stats.add(i);
+  return stats.shortfall();
 }

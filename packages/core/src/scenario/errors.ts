@@ -5,6 +5,7 @@
  * A `ScenarioError` carries all issues found; its own fields repeat the first one.
  */
 
+import { LoadctlError } from '../errors.js';
 export type ScenarioErrorCode =
   /** The file is not valid YAML. */
   | 'E_YAML_SYNTAX'
@@ -77,9 +78,9 @@ export function makeIssue(i: Omit<ScenarioIssue, 'message'>): ScenarioIssue {
 const MAX_LISTED = 20;
 
 /** Bad input in a scenario (exit code 2). `issues[0]` is the first problem in document order. */
-export class ScenarioError extends Error {
+export class ScenarioError extends LoadctlError {
   override readonly name = 'ScenarioError';
-  readonly code: ScenarioErrorCode;
+  declare readonly code: ScenarioErrorCode;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
@@ -90,9 +91,8 @@ export class ScenarioError extends Error {
     if (issues.length === 0) throw new TypeError('ScenarioError needs at least one issue');
     const shown = issues.slice(0, MAX_LISTED).map((i) => i.message);
     if (issues.length > MAX_LISTED) shown.push(`... and ${issues.length - MAX_LISTED} more`);
-    super(shown.join('\n'));
+    super(issues[0].code, shown.join('\n'), 2);
     const first = issues[0];
-    this.code = first.code;
     this.file = first.file;
     this.line = first.line;
     this.column = first.column;

@@ -40,38 +40,83 @@ const PERCENTILE_SERIES: ReadonlyArray<[string, string]> = [
   ['latency.p99', '99'],
 ];
 
-/** Performance series first, then monitored ones in the order first seen. */
-function collect(timeline: readonly Interval[], o: TrendOptions): Map<string, { xs: number[]; ys: number[] }> {
-  const out = new Map<string, { xs: number[]; ys: number[] }>();
-  const put = (name: string, x: number, y: number): void => {
-    if (!Number.isFinite(y)) return;
-    let s = out.get(name);
+/** One series' points and, for each, the bounds of its interval (ms since the run start). */
+interface SeriesPoints {
+  startMs: number[];
+  endMs: number[];
+  lengthMs: number[];
+  xs: number[];
+  ys: number[];
+}
+
+/**
+ * The points of every trend series, gathered interval by interval as the run goes (a few
+ * numbers per interval and series, never the intervals themselves), and selected for the
+ * steady window at the end. Performance series first, then monitored ones in the order first seen.
+ */
+export class TrendPoints {
+  private readonly series = new Map<string, SeriesPoints>();
+
+  constructor() {
+    for (const [name] of PERCENTILE_SERIES) this.open(name);
+    this.open('error_rate');
+    this.open('rps');
+  }
+
+  private open(name: string): SeriesPoints {
+    let s = this.series.get(name);
     if (!s) {
-      s = { xs: [], ys: [] };
-      out.set(name, s);
+      s = { startMs: [], endMs: [], lengthMs: [], xs: [], ys: [] };
+      this.series.set(name, s);
     }
-    s.xs.push(x);
-    s.ys.push(y);
-  };
-  for (const [name] of PERCENTILE_SERIES) out.set(name, { xs: [], ys: [] });
-  out.set('error_rate', { xs: [], ys: [] });
-  out.set('rps', { xs: [], ys: [] });
-  const to = o.toMs ?? Infinity;
-  for (const iv of timeline) {
+    return s;
+  }
+
+  add(iv: Interval): void {
     const length = iv.end - iv.start;
     const startMs = iv.elapsedMs - length;
-    if (length < o.intervalMs * 0.999 || startMs < o.fromMs || iv.elapsedMs > to) continue;
     const x = (startMs + length / 2) / 3_600_000;
+    const put = (name: string, at: number, y: number): void => {
+      if (!Number.isFinite(y)) return;
+      const s = this.open(name);
+      s.startMs.push(startMs);
+      s.endMs.push(iv.elapsedMs);
+      s.lengthMs.push(length);
+      s.xs.push(at);
+      s.ys.push(y);
+    };
     if (iv.total.latency.count > 0) for (const [name, p] of PERCENTILE_SERIES) put(name, x, (iv.total.latency.percentiles[p] ?? 0) / 1000);
     if (iv.total.count > 0) put('error_rate', x, iv.total.failed / iv.total.count);
     put('rps', x, iv.rps);
-    if (!iv.monitor) continue;
+    if (!iv.monitor) return;
     // A sample sits at the time it was taken (it may lag the interval on a busy machine).
     const runStart = iv.end - iv.elapsedMs;
     const at = iv.monitorAt !== undefined && iv.monitorAt > runStart ? (iv.monitorAt - runStart) / 3_600_000 : x;
     for (const source in iv.monitor) for (const series in iv.monitor[source]) put(`${source}.${series}`, at, iv.monitor[source][series]);
   }
-  return out;
+
+  /** Each series' points within the steady window of full-length intervals. */
+  select(o: TrendOptions): Map<string, { xs: number[]; ys: number[] }> {
+    const out = new Map<string, { xs: number[]; ys: number[] }>();
+    const to = o.toMs ?? Infinity;
+    for (const [name, s] of this.series) {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let k = 0; k < s.xs.length; k++) {
+        if (s.lengthMs[k] < o.intervalMs * 0.999 || s.startMs[k] < o.fromMs || s.endMs[k] > to) continue;
+        xs.push(s.xs[k]);
+        ys.push(s.ys[k]);
+      }
+      out.set(name, { xs, ys });
+    }
+    return out;
+  }
+}
+
+function collect(timeline: Iterable<Interval>, o: TrendOptions): Map<string, { xs: number[]; ys: number[] }> {
+  const points = new TrendPoints();
+  for (const iv of timeline) points.add(iv);
+  return points.select(o);
 }
 
 /** Duration in words: 52s, 14m, 2h50m. */
@@ -117,9 +162,9 @@ function judge(name: string, xs: number[], ys: number[]): Trend | null {
  * Trends of every series with at least MIN_TREND_POINTS steady intervals, performance series
  * first. Monitored series that stayed 0 throughout (TCP states never seen) are left out.
  */
-export function computeTrends(timeline: readonly Interval[], o: TrendOptions): Trend[] {
+export function computeTrends(timeline: Iterable<Interval> | TrendPoints, o: TrendOptions): Trend[] {
   const out: Trend[] = [];
-  for (const [name, s] of collect(timeline, o)) {
+  for (const [name, s] of timeline instanceof TrendPoints ? timeline.select(o) : collect(timeline, o)) {
     if (s.xs.length < MIN_TREND_POINTS) continue;
     if (name.includes('.') && !name.startsWith('latency.') && s.ys.every((y) => y === 0)) continue;
     const t = judge(name, s.xs, s.ys);
@@ -129,6 +174,6 @@ export function computeTrends(timeline: readonly Interval[], o: TrendOptions): T
 }
 
 /** Steady intervals in the window (what MIN_TREND_POINTS is compared with). */
-export function steadyIntervals(timeline: readonly Interval[], o: TrendOptions): number {
-  return collect(timeline, o).get('rps')?.xs.length ?? 0;
+export function steadyIntervals(timeline: Iterable<Interval> | TrendPoints, o: TrendOptions): number {
+  return (timeline instanceof TrendPoints ? timeline.select(o) : collect(timeline, o)).get('rps')?.xs.length ?? 0;
 }

@@ -5,14 +5,14 @@
  * failing rate marked) and the USL curve over the measured points — and the
  * step table. Server-rendered; needs no script.
  */
-import { uslThroughput, type CapacityReport, type CapacityStep, type RunResult } from '@loadctl/core';
+import { uslThroughput, type CapacityReport, type CapacityStep, type Summary } from '@loadctl/core';
 import { escapeHtml as e } from './escape.js';
 import { fmtDuration, fmtNum, fmtRatio } from './format.js';
 import { svgChart, type SvgMarker } from './svg-chart.js';
 
 export interface CapacityRun {
   label: string;
-  result: RunResult;
+  summary: Summary;
 }
 
 const CSS = `
@@ -151,10 +151,10 @@ function facts(c: CapacityReport): string {
 
 /** The capacity section for every run that has one ('' when none has). */
 export function renderCapacitySection(runs: readonly CapacityRun[]): string {
-  const withCapacity = runs.filter((r) => r.result.summary.capacity);
+  const withCapacity = runs.filter((r) => r.summary.capacity);
   if (withCapacity.length === 0) return '';
   const blocks = withCapacity.map((r, i) => {
-    const c = r.result.summary.capacity!;
+    const c = r.summary.capacity!;
     const rps = Math.abs(c.maxRps - c.maxRate) > 0.01 * c.maxRate ? ` (${fmtNum(c.maxRps, 1)} req/s)` : '';
     return (
       `<div class="capacity-run" data-run="${e(r.label)}">${withCapacity.length > 1 ? `<h3>${e(r.label)}</h3>` : ''}` +

@@ -5,17 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { writeFileAtomic, type RunResult } from '@loadctl/core';
+import { LoadctlError, toResult, writeFileAtomic, type Result, type RunResult } from '@loadctl/core';
 import { renderCapacitySection } from './capacity.js';
-import { buildReportData, type ChartOptions, type ChartSpec, type RunKey } from './charts.js';
-import { CLIENT_SCRIPT } from './client.js';
+import type { ChartOptions, ChartSpec, RunKey } from './chart-types.js';
+import { buildReportData, type ReportRun } from './report-data.js';
 import { escapeHtml as e, inlineSource, jsonForScript } from './escape.js';
 import { fmtInstant } from './format.js';
 import { renderHeader, renderTables, type LabelledRun } from './sections.js';
 import { REPORT_CSS } from './styles.js';
 import { renderMonitorSections, renderSoakSection, soakNav, SOAK_CSS } from './soak-section.js';
 
-export type HtmlReportInput = RunResult | { base: RunResult; current: RunResult };
+/** A result read from result.json (timeline in an array) or the Result of a run (timeline read back from disk). */
+export type ReportResult = RunResult | Result;
+export type HtmlReportInput = ReportResult | { base: ReportResult; current: ReportResult };
 
 export interface HtmlReportOptions extends ChartOptions {
   /** Page title; default "loadctl report: <scenario>" or "loadctl comparison: …". */
@@ -27,10 +29,10 @@ export interface HtmlReportOptions extends ChartOptions {
 }
 
 /** Bad input to the HTML report, with a stable code. */
-export class HtmlReportError extends Error {
-  readonly code = 'ERR_LOADCTL_HTML_INPUT';
+export class HtmlReportError extends LoadctlError {
+  declare readonly code: 'ERR_LOADCTL_HTML_INPUT';
   constructor(message: string) {
-    super(message);
+    super('ERR_LOADCTL_HTML_INPUT', message, 2);
     this.name = 'HtmlReportError';
   }
 }
@@ -38,6 +40,16 @@ export class HtmlReportError extends Error {
 const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 let assets: { js: string; css: string; version: string } | undefined;
+let client: string | undefined;
+
+/**
+ * The report's browser code: client/report-client.ts compiled for the browser by `pnpm build`
+ * (tsconfig.client.json), read once. The same path from src/html (tests) and dist/html.
+ */
+function clientScript(): string {
+  client ??= readFileSync(new URL('../../dist/browser/client/report-client.js', import.meta.url), 'utf8');
+  return client;
+}
 
 /** uPlot's browser build and stylesheet, read once from the installed package. */
 function uplotAssets(): { js: string; css: string; version: string } {
@@ -50,39 +62,50 @@ function uplotAssets(): { js: string; css: string; version: string } {
   return assets;
 }
 
-function checkResult(r: unknown, what: string): asserts r is RunResult {
-  const x = r as Partial<RunResult> | null;
-  if (!x || typeof x !== 'object' || !x.summary || typeof x.summary !== 'object' || !x.summary.meta || !Array.isArray(x.timeline)) {
+function checkResult(r: unknown, what: string): asserts r is ReportResult {
+  const x = r as Partial<Result> | null;
+  const timeline = x?.timeline as unknown;
+  const readable = Array.isArray(timeline) || (typeof timeline === 'object' && timeline !== null && Symbol.asyncIterator in timeline);
+  if (!x || typeof x !== 'object' || !x.summary || typeof x.summary !== 'object' || !x.summary.meta || !readable) {
     throw new HtmlReportError(`${what} is not a loadctl result (expected { summary, timeline, ... } as in result.json)`);
   }
 }
 
-function isCompare(input: HtmlReportInput): input is { base: RunResult; current: RunResult } {
+function isCompare(input: HtmlReportInput): input is { base: ReportResult; current: ReportResult } {
   return typeof input === 'object' && input !== null && 'base' in input && 'current' in input && !('summary' in input);
 }
 
-export function renderHtmlReport(input: HtmlReportInput, options: HtmlReportOptions = {}): string {
-  const runs: Array<LabelledRun & { key: RunKey }> = [];
+function reportRun(key: RunKey, label: string, r: ReportResult): ReportRun & LabelledRun {
+  const x = toResult(r);
+  return { key, label, summary: x.summary, timeline: x.timeline, partialReason: x.partial ? (x.partialReason ?? 'the run did not finish') : undefined };
+}
+
+/**
+ * The report as one HTML string. The timeline is streamed (twice: scan, then downsample), so
+ * a Result whose timeline is on disk is never held in memory whole.
+ */
+export async function renderHtmlReport(input: HtmlReportInput, options: HtmlReportOptions = {}): Promise<string> {
+  const runs: Array<ReportRun & LabelledRun> = [];
   if (isCompare(input)) {
     checkResult(input.base, 'base');
     checkResult(input.current, 'current');
-    runs.push({ key: 'base', label: options.labels?.base ?? 'base', result: input.base });
-    runs.push({ key: 'current', label: options.labels?.current ?? 'current', result: input.current });
+    runs.push(reportRun('base', options.labels?.base ?? 'base', input.base));
+    runs.push(reportRun('current', options.labels?.current ?? 'current', input.current));
   } else {
     checkResult(input, 'input');
-    runs.push({ key: 'run', label: 'run', result: input });
+    runs.push(reportRun('run', 'run', input));
   }
   const compare = runs.length > 1;
   const title =
     options.title ??
     (compare
-      ? `loadctl comparison: ${runs[0].result.summary.meta.scenario} vs ${runs[1].result.summary.meta.scenario}`
-      : `loadctl report: ${runs[0].result.summary.meta.scenario}`);
+      ? `loadctl comparison: ${runs[0].summary.meta.scenario} vs ${runs[1].summary.meta.scenario}`
+      : `loadctl report: ${runs[0].summary.meta.scenario}`);
 
-  const data = buildReportData(runs, options);
+  const data = await buildReportData(runs, options);
   const { js, css, version } = uplotAssets();
   const generated = options.generatedAt ?? new Date();
-  const loadctlVersion = runs[runs.length - 1].result.summary.meta.loadctlVersion;
+  const loadctlVersion = runs[runs.length - 1].summary.meta.loadctlVersion;
   const capacity = renderCapacitySection(runs);
 
   return `<!doctype html>
@@ -108,7 +131,7 @@ ${renderTables(runs)}
 <footer>Generated by loadctl ${e(loadctlVersion)} on ${e(fmtInstant(generated.getTime()))}. Charts drawn with uPlot ${e(version)}. This file is self-contained and works offline.</footer>
 <script type="application/json" id="loadctl-data">${jsonForScript(data)}</script>
 <script>${inlineSource(js)}</script>
-<script>${inlineSource(CLIENT_SCRIPT)}</script>
+<script type="module">${inlineSource(clientScript())}</script>
 </body>
 </html>
 `;
@@ -139,5 +162,5 @@ function renderCharts(charts: ChartSpec[], factor: number, bucketMs: number, com
 
 /** Render and write the report, creating the directory if needed. */
 export async function writeHtmlReport(path: string, input: HtmlReportInput, options: HtmlReportOptions = {}): Promise<void> {
-  await writeFileAtomic(path, renderHtmlReport(input, options));
+  await writeFileAtomic(path, await renderHtmlReport(input, options));
 }

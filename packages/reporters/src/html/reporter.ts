@@ -1,19 +1,16 @@
 /**
- * HtmlReporter: collects the timeline during a run and writes the HTML report
- * at `end` (which the reporter bus calls on every way out of a run).
+ * HtmlReporter: writes the HTML report at the end of the run (which the reporter bus reaches
+ * on every way out) from the run's one Result, whose timeline it reads back from disk.
  */
-import { writeFileAtomic, type Interval, type Reporter, type RunMeta, type RunResult, type Summary } from '@loadctl/core';
-import { HtmlReportError, renderHtmlReport, type HtmlReportOptions } from './report.js';
+import type { Reporter, Result, Summary } from '@loadctl/core';
+import { HtmlReportError, writeHtmlReport, type HtmlReportOptions } from './report.js';
+import { stat } from 'node:fs/promises';
 
-export interface HtmlReporterOptions extends HtmlReportOptions {
-  /** The redacted scenario or quick options, stored in the result the report is made from. */
-  config?: unknown;
-}
+export type HtmlReporterOptions = HtmlReportOptions;
 
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
-  readonly kind = 'output' as const;
-  private timeline: Interval[] = [];
+  readonly kind = 'file' as const;
   private written: { bytes: number } | undefined;
 
   constructor(
@@ -23,23 +20,11 @@ export class HtmlReporter implements Reporter {
     if (typeof path !== 'string' || path.length === 0) throw new HtmlReportError('HtmlReporter needs the path of the file to write');
   }
 
-  start(_meta: RunMeta): void {
-    this.timeline = [];
+  async end(_summary: Summary, result?: Result): Promise<void> {
+    if (!result) throw new HtmlReportError('HtmlReporter writes from the Result of a run: use it through run() or quick()');
     this.written = undefined;
-  }
-
-  interval(interval: Interval): void {
-    // A copy: the aggregator is free to reuse its objects.
-    this.timeline.push(structuredClone(interval));
-  }
-
-  async end(summary: Summary): Promise<void> {
-    const { config, ...options } = this.options;
-    const timeline = [...this.timeline].sort((a, b) => a.index - b.index);
-    const result: RunResult = { schemaVersion: 1, summary, timeline, config: config ?? null };
-    const html = renderHtmlReport(result, options);
-    await writeFileAtomic(this.path, html);
-    this.written = { bytes: Buffer.byteLength(html) };
+    await writeHtmlReport(this.path, result, this.options);
+    this.written = { bytes: (await stat(this.path)).size };
   }
 
   notes(): string[] {

@@ -3,7 +3,7 @@
  * tables. They need no JavaScript. Every value taken from a result goes through
  * escapeHtml.
  */
-import type { CumulativeRequestStats, FlowStats, LatencySummary, RunResult, Summary, ThresholdResult } from '@loadctl/core';
+import type { CumulativeRequestStats, FlowStats, LatencySummary, Summary, ThresholdResult } from '@loadctl/core';
 import { escapeHtml as e } from './escape.js';
 import {
   fmtBytes,
@@ -20,7 +20,9 @@ import {
 
 export interface LabelledRun {
   label: string;
-  result: RunResult;
+  summary: Summary;
+  /** Set when the result was rebuilt from a checkpoint of a run that did not finish. */
+  partialReason?: string;
 }
 
 type Better = 'higher' | 'lower' | null;
@@ -122,8 +124,7 @@ const END_REASONS: Record<string, string> = {
   error: 'error',
 };
 
-function runFacts(r: RunResult): string {
-  const s = r.summary;
+function runFacts(s: Summary): string {
   const m = s.meta;
   const errorRate = s.total.count > 0 ? s.total.failed / s.total.count : null;
   const facts: Array<[string, string]> = [
@@ -153,12 +154,13 @@ function verdictReasons(s: Summary): string {
 }
 
 function runCard(run: LabelledRun, heading: string): string {
-  const s = run.result.summary;
+  const s = run.summary;
   return (
     `<div class="run-card" data-run="${e(run.label)}"><h2>${e(heading)} ${verdictBadge(s)}</h2>` +
     verdictReasons(s) +
     `<p class="scenario">${e(s.meta.scenario)}</p>` +
-    runFacts(run.result) +
+    (run.partialReason ? `<p class="partial"><strong>Partial result.</strong> ${e(run.partialReason)}</p>` : '') +
+    runFacts(s) +
     `<h3>Thresholds</h3>${thresholdRows(s.verdict.thresholds)}</div>`
   );
 }
@@ -196,7 +198,7 @@ function sortedEntries<T>(rec: Record<string, T>, weight: (v: T) => number): Arr
   return Object.entries(rec ?? {}).sort((a, b) => weight(b[1]) - weight(a[1]) || a[0].localeCompare(b[0]));
 }
 
-function singleTables(r: RunResult): string {
+function singleTables(r: LabelledRun): string {
   const s = r.summary;
   const reqRows = sortedEntries(s.requests, (x) => x.count).map(([name, st]) => `<tr${failedClass(st)}>${cell(e(name) + failedMark(st), 'name')}${values(st, REQUEST_COLUMNS)}</tr>`);
   const reqFoot = [`<tr class="total${st(s.total)}">${cell('total' + failedMark(s.total), 'name')}${values(s.total, REQUEST_COLUMNS)}</tr>`];
@@ -220,15 +222,15 @@ function singleTables(r: RunResult): string {
     table('statuses', 'Status codes', ['status', 'responses', 'share'], statusRows, 'No responses.'),
     table('error-kinds', 'Transport errors', ['kind', 'count', 'share'], errorRows, 'No transport errors.'),
     `</div>`,
-    warningsTable([{ label: '', result: r }]),
-    reportersTable([{ label: '', result: r }]),
+    warningsTable([{ ...r, label: '' }]),
+    reportersTable([{ ...r, label: '' }]),
   ].join('\n');
 }
 
 function warningsTable(runs: LabelledRun[]): string {
   const withRun = runs.length > 1;
   const rows = runs.flatMap((run) =>
-    (run.result.summary.warnings ?? []).map(
+    (run.summary.warnings ?? []).map(
       (w) =>
         `<tr class="sev-${e(w.severity)}">${withRun ? cell(e(run.label), 'name') : ''}${cell(e(w.severity))}${cell(`<code>${e(w.code)}</code>`)}${cell(e(w.message), 'text')}</tr>`,
     ),
@@ -239,7 +241,7 @@ function warningsTable(runs: LabelledRun[]): string {
 function reportersTable(runs: LabelledRun[]): string {
   const withRun = runs.length > 1;
   const rows = runs.flatMap((run) =>
-    Object.entries(run.result.summary.reporters ?? {}).map(
+    Object.entries(run.summary.reporters ?? {}).map(
       ([name, h]) =>
         `<tr class="${h.errors || h.dropped ? 'fail' : ''}">${withRun ? cell(e(run.label), 'name') : ''}${cell(e(name), withRun ? '' : 'name')}${cell(fmtInt(h.errors), 'num')}${cell(fmtInt(h.dropped), 'num')}${cell((h.notes ?? []).map((n) => e(n)).join('<br>'), 'text')}</tr>`,
     ),
@@ -285,8 +287,8 @@ function unionKeys(a: Record<string, unknown> | undefined, b: Record<string, unk
 
 function compareTables(base: LabelledRun, cur: LabelledRun): string {
   const labels: [string, string] = [base.label, cur.label];
-  const B = base.result.summary;
-  const C = cur.result.summary;
+  const B = base.summary;
+  const C = cur.summary;
   const byCount = (names: string[], count: (n: string) => number): string[] => names.sort((x, y) => count(y) - count(x) || x.localeCompare(y));
 
   const reqNames = byCount(unionKeys(B.requests, C.requests), (n) => (C.requests[n]?.count ?? 0) + (B.requests[n]?.count ?? 0));
@@ -330,5 +332,5 @@ function compareTables(base: LabelledRun, cur: LabelledRun): string {
 }
 
 export function renderTables(runs: LabelledRun[]): string {
-  return runs.length === 1 ? singleTables(runs[0].result) : compareTables(runs[0], runs[1]);
+  return runs.length === 1 ? singleTables(runs[0]) : compareTables(runs[0], runs[1]);
 }

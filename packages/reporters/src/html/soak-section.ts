@@ -48,7 +48,7 @@ function healthRows(s: Summary): string {
 }
 
 function runSoak(run: LabelledRun, compare: boolean): string {
-  const s = run.result.summary;
+  const s = run.summary;
   const v = s.soak!;
   const heading = compare ? `<h3>${e(run.label)}</h3>` : '';
   const trends = s.trends ?? [];
@@ -62,7 +62,7 @@ function runSoak(run: LabelledRun, compare: boolean): string {
 
 /** The soak section (verdict line, trends, sources), or '' when no run asked for one. */
 export function renderSoakSection(runs: readonly LabelledRun[]): string {
-  const shown = runs.filter((r) => shownTrends(r.result.summary));
+  const shown = runs.filter((r) => shownTrends(r.summary));
   if (shown.length === 0) return '';
   return `<section id="soak"><h2>Soak: stable or leaking?</h2>${shown.map((r) => runSoak(r, runs.length > 1)).join('\n')}</section>`;
 }
@@ -86,7 +86,7 @@ export function renderMonitorSections(charts: readonly SectionChart[]): string {
 /** Nav links for the sections present. */
 export function soakNav(runs: readonly LabelledRun[], charts: readonly SectionChart[]): string {
   const links: string[] = [];
-  if (runs.some((r) => shownTrends(r.result.summary))) links.push('<a href="#soak">Soak</a>');
+  if (runs.some((r) => shownTrends(r.summary))) links.push('<a href="#soak">Soak</a>');
   if (charts.some((c) => c.section === 'target')) links.push('<a href="#target">Target</a>');
   if (charts.some((c) => c.section === 'generator')) links.push('<a href="#generator">Generator</a>');
   return links.join('');

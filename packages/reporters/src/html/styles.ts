@@ -15,6 +15,7 @@ code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .run-card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 12px; }
 .run-card h2 { display: flex; align-items: center; gap: 10px; }
 .scenario { font-weight: 600; margin: 0 0 8px; word-break: break-word; }
+.partial { margin: 0 0 8px; padding: 6px 10px; border-left: 4px solid #d97706; background: #fffbeb; }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 999px; font-size: 13px; font-weight: 700; }
 .verdict.pass { color: var(--pass); background: var(--pass-bg); }
 .verdict.fail { color: var(--fail); background: var(--fail-bg); }

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { Interval, Reporter, RunMeta, Summary } from '@loadctl/core';
+import type { Interval, Reporter, ReporterLosses, RunMeta, Summary } from '@loadctl/core';
 import {
   InfluxReporterConfigError,
   influxOptionsFromConfig,
@@ -75,6 +75,18 @@ export class InfluxDBReporter implements Reporter {
   /** Exact point accounting (see WriteStats). */
   stats(): WriteStats {
     return this.#writer.stats();
+  }
+
+  /** Points that never reached InfluxDB and failed write requests: a warning of the run. */
+  losses(): ReporterLosses {
+    const s = this.#writer.stats();
+    return {
+      unit: 'points',
+      total: s.points,
+      lost: s.droppedBufferFull + s.rejected + s.unsentAtEnd,
+      failures: s.failedRequests,
+      ...(s.lastError ? { lastError: s.lastError } : {}),
+    };
   }
 
   notes(): string[] {

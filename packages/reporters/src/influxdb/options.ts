@@ -5,6 +5,7 @@
  *
  * Secrets (token, password) are never echoed: not in errors, notes or toString.
  */
+import { LoadctlError, parseDuration } from '@loadctl/core';
 
 export interface InfluxDBReporterOptions {
   /** Base URL of the server, e.g. "http://127.0.0.1:8086" (no credentials in it). */
@@ -69,11 +70,11 @@ export const INFLUX_DEFAULTS = {
 } as const;
 
 /** A bad reporter option; `key` names the option. Never contains secret values. */
-export class InfluxReporterConfigError extends Error {
-  readonly code = 'E_REPORTER_CONFIG';
+export class InfluxReporterConfigError extends LoadctlError {
+  declare readonly code: 'E_REPORTER_CONFIG';
   readonly key: string | undefined;
   constructor(message: string, key?: string) {
-    super(`influxdb reporter: ${message}`);
+    super('E_REPORTER_CONFIG', `influxdb reporter: ${message}`, 2);
     this.name = 'InfluxReporterConfigError';
     this.key = key;
   }
@@ -208,17 +209,11 @@ export function influxOptionsFromEnv(
   return out;
 }
 
-/** "5s", "500ms", "1m", "1.5s" or a number of ms. */
-export function parseDurationMs(key: string, value: unknown): number {
+/** A number of ms, or a duration in core's grammar ("5s", "500ms", "1m30s"; see docs/scenario.md). */
+function durationOption(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.round(value);
-  if (typeof value === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-    if (m) {
-      const n = Number(m[1]);
-      const unit = m[2] ?? 'ms';
-      return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
-    }
-  }
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms !== undefined) return Math.round(ms);
   throw new InfluxReporterConfigError(`"${key}" must be a duration like "5s" or "500ms", got ${show(key, value)}`, key);
 }
 
@@ -288,7 +283,7 @@ export function influxOptionsFromConfig(config: Record<string, unknown>): Influx
       if (v !== 1 && v !== 2) throw new InfluxReporterConfigError(`"version" must be 1 or 2, got ${show(key, value)}`, 'version');
       out.version = v;
     } else if (DURATION_KEYS.has(key)) {
-      out[target] = parseDurationMs(key, value);
+      out[target] = durationOption(key, value);
     } else {
       out[target] = value;
     }

@@ -4,7 +4,7 @@ import { renderJUnit } from './render.js';
 /** Writes the JUnit XML of the summary to `path` at the end of the run (atomically). */
 export class JUnitReporter implements Reporter {
   readonly name = 'junit';
-  readonly kind = 'output' as const;
+  readonly kind = 'file' as const;
   readonly path: string;
   private written = false;
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { ERROR_KINDS, type Interval, type Reporter, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
+import { ERROR_KINDS, LoadctlError, type Interval, type Reporter, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
 import { MonitorGauges } from './monitor-gauges.js';
 
 export interface PrometheusReporterOptions {
@@ -17,12 +17,12 @@ export interface PrometheusReporterOptions {
   labels?: Record<string, string>;
 }
 
-export class PrometheusReporterError extends Error {
-  readonly code: 'E_PROMETHEUS_LISTEN' | 'E_REPORTER_CONFIG';
+/** A bad option (exit 2), or the port cannot be listened on (exit 3). */
+export class PrometheusReporterError extends LoadctlError {
+  declare readonly code: 'E_PROMETHEUS_LISTEN' | 'E_REPORTER_CONFIG';
   constructor(code: 'E_PROMETHEUS_LISTEN' | 'E_REPORTER_CONFIG', message: string, options?: { cause?: unknown }) {
-    super(`prometheus reporter: ${message}`, options);
+    super(code, `prometheus reporter: ${message}`, code === 'E_PROMETHEUS_LISTEN' ? 3 : 2, undefined, options);
     this.name = 'PrometheusReporterError';
-    this.code = code;
   }
 }
 

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { LoadctlError } from '../../errors.js';
 import { LOADCTL_VERSION } from '../../version.js';
-import type { CumulativeRequestStats, RunResult, ShardSource, Summary, Verdict, Warning } from '../model.js';
+import { RESULT_SCHEMA_VERSION, type CumulativeRequestStats, type RunResult, type ShardSource, type Summary, type Verdict, type Warning } from '../model.js';
 import { configDifference } from './config.js';
 import { coverage, formatRange, segmentRange, type SegmentRange } from './segments.js';
 import { mergeChecks, mergeCumulative, mergeFlowStats, mergeKeyed } from './stats.js';
@@ -218,5 +218,5 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
     warnings,
     reporters: {},
   };
-  return { schemaVersion: 1, summary, timeline: tl.timeline, config: inputs[0].result.config };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: tl.timeline, config: inputs[0].result.config };
 }
