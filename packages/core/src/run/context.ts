@@ -1,0 +1,59 @@
+/**
+ * The parts of one run that its stages share (the aggregator, the running timeline
+ * statistics, trend points, journal, reporter bus, monitor and state), and the figures they
+ * give at any moment: the cumulative summary (for abort checks, checkpoints and the end).
+ */
+import type { Aggregator } from '../metrics/aggregator.js';
+import { RESULT_SCHEMA_VERSION, type RunMeta, type Summary, type Verdict, type Warning } from '../metrics/model.js';
+import type { TimelineStats } from '../metrics/timeline-stats.js';
+import type { Monitor } from '../monitor/index.js';
+import type { ReporterBus } from '../reporting/bus.js';
+import type { Scenario } from '../scenario/model.js';
+import type { TrendPoints } from '../soak/trends.js';
+import type { RunJournal } from './journal.js';
+import type { ExecuteOptions } from './options.js';
+import type { RunState } from './state.js';
+import { buildSummary } from './summary.js';
+import { timelineWarnings } from './warnings.js';
+
+export interface RunContext {
+  scenario: Scenario;
+  o: ExecuteOptions;
+  meta: RunMeta;
+  /** Length of the excluded warm-up under the real load, whole intervals (ms). */
+  excludeMs: number;
+  /** The redacted config stored in the result. */
+  config: unknown;
+  agg: Aggregator;
+  stats: TimelineStats;
+  trendPoints: TrendPoints;
+  journal: RunJournal;
+  bus: ReporterBus;
+  monitor: Monitor | null;
+  state: RunState;
+}
+
+/** The verdict of a summary taken before the end. */
+export const PENDING_VERDICT: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
+
+/** The cumulative summary up to `endEpoch`, over the measured window (from the end of an excluded warm-up). */
+export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, warnings: Warning[]): Summary {
+  const startEpoch = Math.min(endEpoch, ctx.state.startEpoch + ctx.excludeMs);
+  return buildSummary({ meta: ctx.meta, agg: ctx.agg, stats: ctx.stats, endEpoch, startEpoch, verdict, warnings });
+}
+
+/** The warnings about the measurement and the run's events so far. */
+export function runWarnings(ctx: RunContext): Warning[] {
+  const { stats, agg } = ctx;
+  return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed), ...ctx.state.warnings];
+}
+
+/** Save the cumulative figures up to `endEpoch` to checkpoint.json. */
+export function checkpoint(ctx: RunContext, endEpoch: number): void {
+  ctx.journal.checkpoint(() => {
+    const summary = summaryAt(ctx, endEpoch, { ...PENDING_VERDICT, endReason: ctx.state.endReason }, runWarnings(ctx));
+    const shortfall = ctx.stats.shortfall();
+    if (shortfall !== null) summary.rateShortfall = shortfall;
+    return { schemaVersion: RESULT_SCHEMA_VERSION, summary, config: ctx.config };
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The mid-run guards that stop a run early: abort-on-fail thresholds over the cumulative
+ * figures so far, and a requested rate not achieved for longer than its grace period.
+ */
+import type { Interval, Summary, ThresholdResult, Warning } from '../metrics/model.js';
+import type { Scenario } from '../scenario/model.js';
+import type { ThresholdJudge } from './options.js';
+
+/** The abort-on-fail thresholds that are due and failing ([] when none, or no judge asks). */
+export function failingAbortThresholds(judge: ThresholdJudge | undefined, summary: () => Summary, elapsedMs: number): ThresholdResult[] {
+  if (!judge?.shouldAbort) return [];
+  return judge.shouldAbort(summary(), elapsedMs);
+}
+
+/** Watches the achieved rate interval by interval (open model, `rateShortfall.abort`). */
+export class RateShortfallGuard {
+  /** Start of the current run of short intervals. */
+  private since: number | null = null;
+
+  constructor(private readonly rule: Scenario['rateShortfall']) {}
+
+  /** The abort warning once the rate has been short by more than allowed for the grace period, else null. */
+  check(i: Interval): Warning | null {
+    const rs = this.rule;
+    if (!rs?.abort || i.targetRate === undefined || i.achievedRate === undefined || !(i.targetRate > 0)) return null;
+    const short = 1 - i.achievedRate / i.targetRate;
+    if (short <= rs.maxShortfall) {
+      this.since = null;
+      return null;
+    }
+    this.since ??= i.start;
+    if (i.end - this.since < rs.graceMs) return null;
+    return {
+      code: 'RATE_SHORTFALL_ABORT',
+      severity: 'error',
+      message: `run aborted: achieved rate ${(short * 100).toFixed(1)}% below the requested rate for ${((i.end - this.since) / 1000).toFixed(0)} s`,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the main thread does with each interval the aggregator emits: the monitor's sample
+ * joined, the journal and trends fed, the running statistics updated (an excluded warm-up
+ * stays in the timeline but not in the run's figures), the reporters given it, a checkpoint
+ * when due, and the mid-run guards consulted.
+ */
+import type { Interval } from '../metrics/model.js';
+import { checkpoint, PENDING_VERDICT, summaryAt, type RunContext } from './context.js';
+import { failingAbortThresholds, RateShortfallGuard } from './guards.js';
+import { joinSample } from './soak.js';
+
+/** The aggregator's `onInterval` for this run. */
+export function intervalHandler(ctx: RunContext): (i: Interval) => void {
+  const shortfall = new RateShortfallGuard(ctx.scenario.rateShortfall);
+  return (i) => {
+    const { state } = ctx;
+    joinSample(ctx.monitor, i);
+    ctx.journal.append(i);
+    ctx.trendPoints.add(i);
+    if (i.start - state.startEpoch >= ctx.excludeMs) ctx.stats.add(i);
+    ctx.bus.interval(i);
+    if (ctx.journal.checkpointDue(i)) checkpoint(ctx, i.end);
+    if (state.endReason !== 'completed') return;
+    const failing = failingAbortThresholds(ctx.o.judge, () => summaryAt(ctx, performance.timeOrigin + performance.now(), PENDING_VERDICT, []), i.elapsedMs);
+    if (failing.length > 0) {
+      state.aborted = failing;
+      state.stop('abort', 'threshold_abort');
+    }
+    const short = shortfall.check(i);
+    if (short) {
+      state.warnings.push(short);
+      state.stop('abort', 'rate_shortfall_abort');
+    }
+  };
+}
