@@ -47,6 +47,9 @@ describe('loadctl quick (CLI)', () => {
     expect(r.stdout).toMatch(/500 × 50 \(25\.0%\)/);
     expect(r.stdout).toMatch(/│█+/);
     expect(r.stdout).toMatch(/bytes\s+in \d/);
+    // The generator's own error next to the latency; -n runs have no default warm-up.
+    expect(r.stdout).toMatch(/generator delay p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms/);
+    expect(r.stdout).toMatch(/main thread longest pause [\d.]+ ms · no warm-up/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR honoured
   });
 

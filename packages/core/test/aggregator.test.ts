@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { createHistogram, decodeHistogram, recordMicros } from '../src/metrics/histogram.js';
-import { CheckRecorder, FlowRecorder, RequestRecorder } from '../src/engine/recorder.js';
+import { CheckRecorder, DelayRecorder, FlowRecorder, RequestRecorder } from '../src/engine/recorder.js';
 import type { WorkerSnapshot } from '../src/metrics/snapshot.js';
 import type { Interval } from '../src/metrics/model.js';
 
@@ -10,12 +10,17 @@ function rng(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
+/** A request's generator delay in these tests: a tenth of its latency. */
+const delayOf = (us: number): number => Math.floor(us / 10);
+
 /** A worker's snapshot for one tick, made by the real recorder from known latencies. */
 function snapshot(worker: number, tick: number, latencies: number[], final = false): WorkerSnapshot {
   const r = new RequestRecorder();
   const checks = new CheckRecorder();
   const flow = new FlowRecorder();
+  const delay = new DelayRecorder();
   latencies.forEach((us, i) => {
+    delay.record(delayOf(us));
     if (i % 7 === 0) r.error('reset', us, -1, 0, 10);
     else r.response(i % 5 === 0 ? 503 : 200, us, us / 2, 100, 50);
     checks.record('ok', i % 5 !== 0);
@@ -26,6 +31,7 @@ function snapshot(worker: number, tick: number, latencies: number[], final = fal
     requests: { 'GET /x': r.drain() },
     flows: { f: flow.drain() },
     checks: checks.drain(),
+    generatorDelay: delay.drain(),
     activeUsers: 3, scheduled: 0, started: 0, dropped: 0, missed: 0, late: 0, loadEndedAt: 0, cpu: 0.5, eventLoopLagMs: 1,
   };
 }
@@ -85,6 +91,16 @@ describe('Aggregator', () => {
     expect(flow.iterations).toBe(all.length);
     const checks = agg.checks.ok;
     expect(checks.passes + checks.fails).toBe(all.length);
+    // The generator delay of every worker merges exactly too, per interval and over the run.
+    const expectedDelay = createHistogram();
+    for (const us of all) recordMicros(expectedDelay, delayOf(us));
+    expect(agg.generatorDelay.totalCount).toBe(all.length);
+    for (const p of [50, 99, 100]) expect(agg.generatorDelay.getValueAtPercentile(p)).toBe(expectedDelay.getValueAtPercentile(p));
+    const tick0 = createHistogram();
+    for (const us of [...w0[0], ...w1[0]]) recordMicros(tick0, delayOf(us));
+    const d0 = intervals[0].generator.delay!;
+    expect([d0.p50, d0.p99]).toEqual([tick0.getValueAtPercentile(50), tick0.getValueAtPercentile(99)]);
+    expect(Math.abs(d0.max - tick0.maxValue)).toBeLessThanOrEqual(tick0.maxValue / 1000); // within histogram precision
     // The cumulative encoded histogram round-trips losslessly.
     const cumulative = total.toCumulative(2500);
     const back = decodeHistogram(cumulative.latencyHistogram);

@@ -71,6 +71,8 @@ function snapshot(worker: number, tick: number, startEpoch: number): WorkerSnaps
     },
     flows: { f: { iterations: half, failed: 0, duration: sparse([[FAST_US * 2, half]]) } },
     checks: { ok: { passes: half, fails: 0 } },
+    // Every request sent: the generator delay histogram holds as many counts as the latency one.
+    generatorDelay: halfLatency,
     activeUsers: 50,
     scheduled: 0,
     started: 0,
@@ -156,6 +158,10 @@ describe('24 h at 50 000 req/s through the aggregator', () => {
     expect(summary.total.successLatency!.count).toBe(TOTAL - FAILED_PER_TICK * TICKS);
     expect(summary.total.successLatency!.percentiles['50']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
     expect(summary.total.successLatency!.percentiles['99.99']).toBe(buckets(total.latency).highestEquivalentValue(SLOW_US));
+    // The generator delay is cumulative with 64-bit counts too: its p50 is not lost to a wrapped bucket.
+    expect(summary.generator!.delay.count).toBe(TOTAL);
+    expect(summary.generator!.delay.percentiles['50']).toBe(buckets(total.latency).highestEquivalentValue(FAST_US));
+    expect(summary.generator!.delay.percentiles['99.99']).toBe(buckets(total.latency).highestEquivalentValue(SLOW_US));
     total.destroy();
     agg.requests.destroy();
     agg.flows.destroy();

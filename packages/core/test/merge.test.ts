@@ -120,8 +120,8 @@ describe('merge() of two real shards (library)', () => {
       steps: ['GET /x'],
       thresholds: ['count == 80', 'error_rate < 20%'],
     });
-    const first = await run(scenario, { workers: 1, segment: parseSegment('1/2') });
-    const second = await run(scenario, { workers: 1, segment: parseSegment('0.5:1') });
+    const first = await run(scenario, { workers: 1, segment: parseSegment('1/2'), warmupMs: 0 });
+    const second = await run(scenario, { workers: 1, segment: parseSegment('0.5:1'), warmupMs: 0 });
     // each shard is judged on its half: count == 80 fails there
     expect(first.summary.verdict.passed).toBe(false);
     expect(first.summary.meta.segment).toBe('1/2');
@@ -132,6 +132,10 @@ describe('merge() of two real shards (library)', () => {
     const merged = merge([first, second]);
     expect(merged.summary.total.count).toBe(server.received);
     expect(merged.summary.total.count).toBe(80);
+    // The generator delay of the whole is both shards' histograms added.
+    expect(merged.summary.generator!.delay.count).toBe(first.summary.generator!.delay.count + second.summary.generator!.delay.count);
+    expect(merged.summary.generator!.delay.max).toBe(Math.max(first.summary.generator!.delay.max, second.summary.generator!.delay.max));
+    expect(merged.summary.meta.httpClient).toBe('fast');
     expect(merged.summary.total.failed).toBe(8);
     expect(merged.summary.verdict.thresholds.map((t) => [t.expression, t.actual, t.passed])).toEqual([
       ['count == 80', 80, true],

@@ -35,7 +35,8 @@ describe('quick: counts add up', () => {
     server = await startServer(failEvery(1_000_000));
     const s = await quick({ url: server.url, requests: 300, connections: 4, workers: 1, warmupMs: 500 });
     expect(s.total.count).toBe(300);
-    expect(server.received).toBeGreaterThan(300); // the warm-up's requests reached the server...
+    expect(s.generator!.warmup.requests).toBeGreaterThan(0);
+    expect(server.received).toBe(300 + s.generator!.warmup.requests); // the warm-up's requests reached the server...
     expect(decodeHistogram(s.total.latencyHistogram).totalCount).toBe(300); // ...but not the figures
   });
 
@@ -98,7 +99,10 @@ describe('quick: measurement', () => {
     // Every scheduled arrival is sent, or — when the generator fell behind past the end — missed
     // and counted; none is sent twice or lost, and none is dropped at the in-flight cap.
     expect(s.total.count + (s.missed ?? 0)).toBe(400);
-    expect(server.received).toBe(s.total.count);
+    // The default warm-up (a tenth of the run, at the run's rate) reached the server too, counted apart.
+    expect(s.generator!.warmup.durationMs).toBe(200);
+    expect(s.generator!.warmup.requests).toBeGreaterThan(0);
+    expect(server.received).toBe(s.total.count + s.generator!.warmup.requests);
     expect(s.dropped).toBe(s.missed);
     // Full intervals within the load ask for 200/s (a last one that runs past the end asks for less).
     const full = c.intervals.filter((i) => i.end - i.start >= 999 && i.elapsedMs <= 2000);

@@ -17,7 +17,7 @@ describe('think time', () => {
   it('think on the last step paces a closed-model user: 1 user, think 200ms, 3s sends at most 15 requests', async () => {
     server = await startServer((_n, _req, res) => json(res, 200, {}));
     const scenario = parseScenario(`target: ${server.url}\nload: { users: 1, duration: 3s }\nsteps:\n  - get: /\n    think: 200ms\n`, { env: {} });
-    const r = await run(scenario, { workers: 1 });
+    const r = await run(scenario, { workers: 1, warmupMs: 0 });
     // Each iteration takes at least its 200 ms of think time and none starts after 3 s: at most 15.
     expect(server.received).toBeGreaterThanOrEqual(1);
     expect(server.received).toBeLessThanOrEqual(15);

@@ -43,6 +43,11 @@ describe('HTML report of a real run', () => {
       const rps = r.charts.find((c) => c.id === 'rps')!;
       expect(rps.points).toBe(result.timeline.length);
       expect(rps.series.map((s) => s.label)).toEqual(['total', 'GET /a', 'GET /b']);
+      // The generator's own health: a chart with a point per interval, and its figures in the header.
+      const gen = r.charts.find((c) => c.id === 'generator')!;
+      expect(gen.points).toBe(result.timeline.length);
+      expect(gen.series.map((s) => s.label)).toEqual(['delay p50', 'delay p99', 'delay max', 'main-thread pause']);
+      await expect(o.page.locator('dl.facts').textContent()).resolves.toMatch(/generator delayp50 [\d.]+ ms, p99 [\d.]+ ms/);
       await expect(o.page.locator('header .verdict').textContent()).resolves.toBe('✗ FAILED');
       const rows = await o.page.locator('table.thresholds tbody tr').allInnerTexts();
       // Every 10th request fails: 10%, or just under when the generator missed an arrival at the end.

@@ -133,6 +133,11 @@ describe('InfluxDBReporter v1 (InfluxDB 1.6)', () => {
     expect(runRows.map((r) => r.active_users)).toEqual(run.intervals.map((iv) => iv.activeUsers));
     expect(runRows.reduce((a, r) => a + (r.dropped as number), 0)).toBe(run.summary.dropped);
     expect(runRows[0]).toMatchObject({ target_rate: 150, stage: 'ramp' });
+    // The generator's own health per interval.
+    const genRows = await rows(influx, `SELECT "generator_delay_p50_ms", "generator_delay_p99_ms", "generator_delay_max_ms", "main_thread_pause_ms" FROM "loadctl_run" WHERE "run_id" = '${runId}'`);
+    expect(genRows.map((r) => [r.generator_delay_p50_ms, r.generator_delay_p99_ms, r.generator_delay_max_ms, r.main_thread_pause_ms])).toEqual(
+      run.intervals.map((iv) => [iv.generator.delay!.p50 / 1000, iv.generator.delay!.p99 / 1000, iv.generator.delay!.max / 1000, iv.generator.mainPauseMs]),
+    );
 
     // Checks.
     const checks = await rows(influx, `SELECT sum("passes") AS p, sum("fails") AS f FROM "loadctl_checks" WHERE "run_id" = '${runId}' GROUP BY "check"`);

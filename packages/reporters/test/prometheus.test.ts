@@ -55,6 +55,11 @@ describe('PrometheusReporter', () => {
     expect(value(exp, 'loadctl_active_users')).toBe(last.activeUsers);
     expect(value(exp, 'loadctl_target_rate')).toBe(150);
     expect(value(exp, 'loadctl_dropped_iterations_total')).toBe(run.summary.dropped);
+    // The generator's own health of the latest interval.
+    expect(value(exp, 'loadctl_generator_delay_seconds', { quantile: '0.5' })).toBe(last.generator.delay!.p50 / 1e6);
+    expect(value(exp, 'loadctl_generator_delay_seconds', { quantile: '0.99' })).toBe(last.generator.delay!.p99 / 1e6);
+    expect(value(exp, 'loadctl_generator_delay_seconds', { quantile: '1' })).toBe(last.generator.delay!.max / 1e6);
+    expect(value(exp, 'loadctl_main_thread_pause_seconds')).toBe(last.generator.mainPauseMs! / 1000);
     for (const [q, p] of [['0.5', '50'], ['0.9', '90'], ['0.95', '95'], ['0.99', '99']] as const) {
       expect(value(exp, 'loadctl_latency_seconds', { name: 'total', quantile: q })).toBe(last.total.latency.percentiles[p]! / 1e6);
       for (const [name, s] of Object.entries(last.requests)) {

@@ -81,7 +81,9 @@ export const runFlags = {
     default: true,
     allowNo: true,
   }),
-  warmup: durationFlag({ description: 'send unmeasured load this long first, so the run starts with a warm JIT (e.g. 2s)' }),
+  warmup: durationOrZeroFlag({
+    description: 'send unmeasured load this long first, so the numbers start with a warm JIT; 0 turns it off (default 2s, at most a tenth of the run; none when the run writes or is bounded by -n/iterations)',
+  }),
   'http-client': Flags.string({
     description: `HTTP client for http:// targets: fast (lean HTTP/1.1 over sockets) or undici; https always uses undici (default ${DEFAULT_HTTP_CLIENT})`,
     options: [...HTTP_CLIENTS],

@@ -7,4 +7,5 @@ import type { WorkerSnapshot } from '../metrics/snapshot.js';
 
 export type MainToWorker = { type: 'start'; startEpoch: number } | { type: 'stop'; reason: 'interrupt' | 'abort' };
 
-export type WorkerToMain = WorkerSnapshot | { type: 'ready'; worker: number };
+/** `ready`: the worker's connections are open; `warmupRequests`: requests its unmeasured warm-up sent. */
+export type WorkerToMain = WorkerSnapshot | { type: 'ready'; worker: number; warmupRequests: number };

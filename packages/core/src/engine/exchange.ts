@@ -4,7 +4,7 @@
  * request its runner sends, so the hot path allocates nothing of ours beyond what
  * the client needs.
  */
-import type { RequestRecorder } from './recorder.js';
+import type { DelayRecorder, RequestRecorder } from './recorder.js';
 import { classifyError } from './errors.js';
 import type { ErrorKind } from '../metrics/model.js';
 
@@ -35,7 +35,11 @@ export class Exchange {
 
   private readonly continueAfterError = (): void => this.onDone(this);
 
-  constructor(private readonly onDone: (x: Exchange) => void) {}
+  /** `delay`: where the generator delay of each request sent goes (none for throwaway exchanges). */
+  constructor(
+    private readonly onDone: (x: Exchange) => void,
+    private readonly delay: DelayRecorder | null = null,
+  ) {}
 
   /** Prepare for a new request. */
   begin(recorder: RequestRecorder, originAt: number, bytesOut: number, timeoutMs: number, keepBody: boolean, keepHeaders: boolean): void {
@@ -114,6 +118,8 @@ export class Exchange {
     const now = performance.now();
     this.completedAt = now;
     const latencyUs = (now - this.originAt) * 1000;
+    // Generator delay: from when it was due to when it was written (the last write, if it was sent again).
+    if (this.sentAt > 0 && this.delay !== null) this.delay.record((this.sentAt - this.originAt) * 1000);
     if (err !== null) {
       const kind = classifyError(err);
       if (kind === 'aborted') {

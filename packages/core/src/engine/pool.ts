@@ -24,7 +24,8 @@ export interface WorkerPoolOptions {
    * it, so every shard's intervals stay on one grid.
    */
   startAt?: number;
-  onStart(startEpoch: number): void;
+  /** Every worker is ready: the load starts at `startEpoch`; `warmupRequests` were sent by their warm-ups. */
+  onStart(startEpoch: number, warmupRequests: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
 }
@@ -59,6 +60,7 @@ export class WorkerPool {
   async run(): Promise<void> {
     const n = this.o.plans.length;
     let ready = 0;
+    let warmupRequests = 0;
     const tasks: Array<Promise<void>> = [];
     for (let w = 0; w < n; w++) {
       const { port1, port2 } = new MessageChannel();
@@ -66,9 +68,10 @@ export class WorkerPool {
       const onMessage = (m: WorkerToMain): void => {
         if (m.type === 'ready') {
           ready++;
+          warmupRequests += m.warmupRequests;
           if (ready === n && !this.stopped) {
             const startEpoch = commonStart(performance.timeOrigin + performance.now() + START_LEAD_MS, this.o.startAt, this.o.intervalMs);
-            this.o.onStart(startEpoch);
+            this.o.onStart(startEpoch, warmupRequests);
             this.broadcast({ type: 'start', startEpoch });
           }
         } else this.o.onSnapshot(m);

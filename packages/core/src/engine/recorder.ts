@@ -5,6 +5,7 @@
 import { createHistogram, recordMicros, toSparse, type Histogram } from '../metrics/histogram.js';
 import { ERROR_KINDS, type ErrorKind } from '../metrics/model.js';
 import type { RawFlowStats, RawRequestStats } from '../metrics/snapshot.js';
+import type { SparseCounts } from '../metrics/histogram.js';
 
 const ERROR_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<
   ErrorKind,
@@ -98,6 +99,30 @@ export class RequestRecorder {
     if (this.failedTimed > 0) this.failedLatency.reset();
     this.failedTimed = 0;
     return raw;
+  }
+}
+
+/**
+ * The generator delay of every request sent in the current tick, all request names together
+ * (one histogram per worker keeps the snapshot lean): how late (µs) the request was written
+ * to its connection after it was due.
+ */
+export class DelayRecorder {
+  private readonly delay: Histogram = createHistogram();
+  private count = 0;
+
+  record(us: number): void {
+    this.count++;
+    recordMicros(this.delay, us);
+  }
+
+  /** This tick's counts, sparse (empty when nothing was sent), and reset. */
+  drain(): SparseCounts {
+    if (this.count === 0) return NO_COUNTS;
+    const out = toSparse(this.delay);
+    this.delay.reset();
+    this.count = 0;
+    return out;
   }
 }
 

@@ -11,13 +11,15 @@ import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool, HttpClient, Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
 import type { PreparedFlow, PreparedStep } from './prepared.js';
-import type { CheckRecorder } from './recorder.js';
+import type { CheckRecorder, DelayRecorder } from './recorder.js';
 
 /** What a runner needs of its worker's runtime (runtime.ts implements it). */
 export interface RunnerHost {
   readonly program: Pick<CompiledProgram, 'nextFlow' | 'newIteration' | 'thinkMs'>;
   readonly flows: readonly PreparedFlow[];
   readonly checks: CheckRecorder;
+  /** The worker's generator-delay histogram (every request sent, all names). */
+  readonly generatorDelay: DelayRecorder;
   /** The open model's shared connections (runners borrow one per request); null in the closed model. */
   readonly pool: ConnectionPool | null;
   /** The load is over: no new iterations. */
@@ -58,7 +60,7 @@ export class IterationRunner implements Waiter {
     private readonly borrow: boolean,
     private readonly onIterationEnd: (r: IterationRunner) => void,
   ) {
-    this.exchange = new Exchange((x) => this.onExchangeDone(x));
+    this.exchange = new Exchange((x) => this.onExchangeDone(x), rt.generatorDelay);
   }
 
   startIteration(originAt: number): void {

@@ -15,7 +15,7 @@ import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { prepareFlows, requestBytes, type PreparedFlow } from './prepared.js';
-import { CheckRecorder, RequestRecorder } from './recorder.js';
+import { CheckRecorder, DelayRecorder, RequestRecorder } from './recorder.js';
 
 /** What the runtime needs of a runner: its exchange, to time it out or abort it. */
 export interface InFlight {
@@ -33,6 +33,7 @@ export class WorkerRuntime {
   readonly program: CompiledProgram;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
+  readonly generatorDelay = new DelayRecorder();
   /** performance.now() of this thread at which the run started (set at the common start). */
   startPerf = 0;
   /** The global units (users, arrivals, iterations) this worker owns: its runners' and iterations' ids. */
@@ -151,6 +152,7 @@ export class WorkerRuntime {
       requests,
       flows,
       checks: this.checks.drain(),
+      generatorDelay: this.generatorDelay.drain(),
       activeUsers: this.activeUsers(),
       scheduled: this.scheduled,
       started: this.started,

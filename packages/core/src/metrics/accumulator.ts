@@ -11,6 +11,25 @@ function histogram(wide: boolean): Histogram {
   return wide ? createCumulativeHistogram() : createHistogram();
 }
 
+/** The counters of RequestStats (everything but the latency figures). */
+export type RequestCounters = Omit<RequestStats, 'latency' | 'serviceTime'>;
+
+export function zeroCounters(): RequestCounters {
+  return { count: 0, responses: 0, errorCount: 0, failed: 0, statuses: {}, errors: {}, bytesIn: 0, bytesOut: 0 };
+}
+
+/** Add counters `o` into `into`: sums, statuses and error kinds by key. */
+export function addRequestCounters(into: RequestCounters, o: RequestCounters): void {
+  into.count += o.count;
+  into.responses += o.responses;
+  into.errorCount += o.errorCount;
+  into.failed += o.failed;
+  into.bytesIn += o.bytesIn;
+  into.bytesOut += o.bytesOut;
+  addCounts(into.statuses, o.statuses);
+  addCounts(into.errors as Record<string, number>, o.errors);
+}
+
 /**
  * Mergeable stats of one request name: plain counters plus lossless histograms of the
  * latency (every request), the service time, and the failed requests' latency (created
@@ -55,15 +74,8 @@ export class RequestAccumulator {
     return histogramDifference(this.latency, this.failedLatency);
   }
 
-  private addCounters(o: Omit<RawRequestStats, 'latency' | 'serviceTime' | 'failedLatency'>): void {
-    this.count += o.count;
-    this.responses += o.responses;
-    this.errorCount += o.errorCount;
-    this.failed += o.failed;
-    this.bytesIn += o.bytesIn;
-    this.bytesOut += o.bytesOut;
-    addCounts(this.statuses, o.statuses);
-    addCounts(this.errors as Record<string, number>, o.errors);
+  private addCounters(o: RequestCounters): void {
+    addRequestCounters(this, o);
   }
 
   toStats(): RequestStats {
@@ -81,15 +93,19 @@ export class RequestAccumulator {
     };
   }
 
-  /** Cumulative stats; `rps` divides by `loadDurationMs` (the load window). */
-  toCumulative(loadDurationMs: number): CumulativeRequestStats {
+  /**
+   * Cumulative stats; `rps` divides by `loadDurationMs` (the load window). `encode: false`
+   * leaves the encoded histograms empty (figures for a mid-run judgement, not for a file).
+   */
+  toCumulative(loadDurationMs: number, encode = true): CumulativeRequestStats {
     const success = this.successHistogram();
+    const enc = (h: Histogram): string => (encode ? encodeHistogram(h) : '');
     const out: CumulativeRequestStats = {
       ...this.toStats(),
       successLatency: summarizeHistogram(success),
-      latencyHistogram: encodeHistogram(this.latency),
-      serviceTimeHistogram: encodeHistogram(this.serviceTime),
-      successLatencyHistogram: encodeHistogram(success),
+      latencyHistogram: enc(this.latency),
+      serviceTimeHistogram: enc(this.serviceTime),
+      successLatencyHistogram: enc(success),
       rps: loadDurationMs > 0 ? this.count / (loadDurationMs / 1000) : 0,
     };
     success.destroy();
@@ -129,8 +145,8 @@ export class FlowAccumulator {
     return { iterations: this.iterations, failed: this.failed, duration: summarizeHistogram(this.duration) };
   }
 
-  toCumulative(): CumulativeFlowStats {
-    return { ...this.toStats(), durationHistogram: encodeHistogram(this.duration) };
+  toCumulative(encode = true): CumulativeFlowStats {
+    return { ...this.toStats(), durationHistogram: encode ? encodeHistogram(this.duration) : '' };
   }
 
   destroy(): void {

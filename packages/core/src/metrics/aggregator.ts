@@ -12,14 +12,16 @@
  * whose end is not planned) is held back until the next one is known.
  */
 import type { WorkerSnapshot } from './snapshot.js';
-import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
-import { encodeHistogram } from './histogram.js';
+import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts, zeroCounters } from './accumulator.js';
+import { addSparse, createCumulativeHistogram, createHistogram, encodeHistogram, type Histogram, type SparseCounts } from './histogram.js';
+import { SparseSum, summarizeSparse } from './sparse.js';
+import { TickFlow, TickMap, TickRequest } from './tick.js';
 import type { CheckCounts, Interval } from './model.js';
 
 interface TickState {
   reported: Set<number>;
-  requests: AccumulatorMap<RequestAccumulator>;
-  flows: AccumulatorMap<FlowAccumulator>;
+  requests: TickMap<TickRequest>;
+  flows: TickMap<TickFlow>;
   checks: CheckCounts;
   activeUsers: number;
   scheduled: number;
@@ -29,6 +31,8 @@ interface TickState {
   late: number;
   cpu: number;
   lag: number;
+  /** Generator delay (µs) of the tick's requests sent: the workers' sparse counts. */
+  delay: SparseCounts[];
   /** Latest snapshot time: the end of a partial (last) tick. */
   at: number;
   /** Ticks this state covers (2 when a short last tick was folded in). */
@@ -55,7 +59,11 @@ export class Aggregator {
   /** Cumulative over the run: 64-bit histogram counts (a 24 h run overflows 32-bit buckets). */
   readonly requests = new AccumulatorMap(() => new RequestAccumulator(true));
   readonly flows = new AccumulatorMap(() => new FlowAccumulator(true));
+  /** Cumulative over all request names, kept as the ticks come (64-bit counts). */
+  private readonly total = new RequestAccumulator(true);
   readonly checks: CheckCounts = {};
+  /** Generator delay (µs) over the measured intervals, all request names (64-bit counts). */
+  readonly generatorDelay: Histogram = createCumulativeHistogram();
   dropped = 0;
   missed = 0;
   late = 0;
@@ -67,6 +75,9 @@ export class Aggregator {
   emitted = 0;
 
   private readonly pending = new Map<number, TickState>();
+  /** Scratch for the interval summaries, and the histogram that encodes the interval's total latency. */
+  private readonly tally = new SparseSum();
+  private encoder: Histogram | null = null;
   /** Worker -> tick of its final snapshot. */
   private readonly finishedAt = new Map<number, number>();
   private nextTick = 0;
@@ -97,8 +108,8 @@ export class Aggregator {
     if (!s) {
       s = {
         reported: new Set(),
-        requests: new AccumulatorMap(() => new RequestAccumulator()),
-        flows: new AccumulatorMap(() => new FlowAccumulator()),
+        requests: new TickMap(() => new TickRequest()),
+        flows: new TickMap(() => new TickFlow()),
         checks: {},
         activeUsers: 0,
         scheduled: 0,
@@ -108,6 +119,7 @@ export class Aggregator {
         late: 0,
         cpu: 0,
         lag: 0,
+        delay: [],
         at: 0,
         ticks: 1,
       };
@@ -119,9 +131,10 @@ export class Aggregator {
   add(snap: WorkerSnapshot): void {
     const s = this.state(snap.tick);
     s.reported.add(snap.worker);
-    for (const name in snap.requests) s.requests.get(name).addRaw(snap.requests[name]);
-    for (const name in snap.flows) s.flows.get(name).addRaw(snap.flows[name]);
+    for (const name in snap.requests) s.requests.get(name).add(snap.requests[name]);
+    for (const name in snap.flows) s.flows.get(name).add(snap.flows[name]);
     addCheckCounts(s.checks, snap.checks);
+    if (snap.generatorDelay.length > 0) s.delay.push(snap.generatorDelay);
     s.activeUsers += snap.activeUsers;
     addTickCounters(s, { ...snap, lag: snap.eventLoopLagMs });
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
@@ -219,17 +232,32 @@ export class Aggregator {
     const seconds = (end - start) / 1000;
     const startMs = start - this.startEpoch;
     const measured = startMs >= (this.ctx.excludeBeforeMs ?? 0);
-    const total = new RequestAccumulator();
-    for (const [name, acc] of s.requests.byName) {
-      total.add(acc);
-      if (measured) this.requests.get(name).add(acc);
+    const tally = this.tally;
+    const requests: Interval['requests'] = {};
+    const totalCounters = zeroCounters();
+    const latencies: SparseCounts[] = [];
+    const serviceTimes: SparseCounts[] = [];
+    for (const [name, t] of s.requests.byName) {
+      requests[name] = t.toStats(tally);
+      t.counters(totalCounters);
+      latencies.push(...t.latencies());
+      serviceTimes.push(...t.serviceTimes());
+      if (measured) {
+        t.addTo(this.requests.get(name));
+        t.addTo(this.total);
+      }
+    }
+    const flows: Interval['flows'] = {};
+    for (const [name, t] of s.flows.byName) {
+      flows[name] = t.toStats(tally);
+      if (measured) t.addTo(this.flows.get(name));
     }
     if (measured) {
-      for (const [name, acc] of s.flows.byName) this.flows.get(name).add(acc);
       addCheckCounts(this.checks, s.checks);
       this.dropped += s.dropped;
       this.missed += s.missed;
       this.late += s.late;
+      for (const d of s.delay) addSparse(this.generatorDelay, d);
     }
     const endMs = end - this.startEpoch;
     const interval: Interval = {
@@ -237,11 +265,11 @@ export class Aggregator {
       start,
       end,
       elapsedMs: endMs,
-      total: total.toStats(),
-      requests: s.requests.map((a) => a.toStats()),
-      flows: s.flows.map((a) => a.toStats()),
+      total: { ...totalCounters, latency: summarizeSparse(tally, latencies), serviceTime: summarizeSparse(tally, serviceTimes) },
+      requests,
+      flows,
       checks: s.checks,
-      rps: total.count / seconds,
+      rps: totalCounters.count / seconds,
       activeUsers: s.activeUsers,
       dropped: s.dropped,
       missed: s.missed,
@@ -249,24 +277,34 @@ export class Aggregator {
       stage: this.ctx.stageAt?.(endMs - 1),
       generator: { cpu: s.cpu, eventLoopLagMs: s.lag },
     };
+    if (s.delay.length > 0) {
+      const d = summarizeSparse(tally, s.delay);
+      interval.generator.delay = { p50: d.percentiles['50'], p99: d.percentiles['99'], max: d.max };
+    }
     if (this.ctx.targetRate) {
       interval.targetRate = this.ctx.targetRate(startMs, endMs);
       interval.achievedRate = s.started / seconds;
     }
-    if (total.latency.totalCount > 0) interval.latencyHistogram = encodeHistogram(total.latency);
-    total.destroy();
-    s.requests.destroy();
-    s.flows.destroy();
+    if (interval.total.latency.count > 0) interval.latencyHistogram = this.encodeSparse(latencies);
     this.emitted++;
     this.onInterval(interval);
   }
 
 
 
-  /** Cumulative total over all request names. */
+  /** The compressed encoding of sparse arrays' sum, through one reused histogram (32-bit: one interval). */
+  private encodeSparse(list: readonly SparseCounts[]): string {
+    const h = (this.encoder ??= createHistogram());
+    h.reset();
+    addSparse(h, this.tally.clear().addAll(list).toSparse());
+    this.tally.clear();
+    return encodeHistogram(h);
+  }
+
+  /** Cumulative total over all request names (a copy: destroy it after use). */
   totalAccumulator(): RequestAccumulator {
     const total = new RequestAccumulator(true);
-    for (const acc of this.requests.byName.values()) total.add(acc);
+    total.add(this.total);
     return total;
   }
 }
@@ -287,12 +325,11 @@ function addTickCounters(into: TickState, c: TickCounters): void {
 
 /** Add the state of the tick after `into` to it (folding a short last tick). */
 function mergeTick(into: TickState, from: TickState): void {
-  for (const [name, acc] of from.requests.byName) into.requests.get(name).add(acc);
-  for (const [name, acc] of from.flows.byName) into.flows.get(name).add(acc);
+  for (const [name, t] of from.requests.byName) into.requests.get(name).merge(t);
+  for (const [name, t] of from.flows.byName) into.flows.get(name).merge(t);
   addCheckCounts(into.checks, from.checks);
   into.activeUsers = from.activeUsers; // as at the end of the merged interval
   addTickCounters(into, from);
+  into.delay.push(...from.delay);
   into.ticks += from.ticks;
-  from.requests.destroy();
-  from.flows.destroy();
 }

@@ -98,7 +98,7 @@ const ulp = (x: number): number => Math.pow(2, Math.floor(Math.log2(x)) - 52);
  * Per counts-array index: the median-equivalent and highest-equivalent values of its bucket.
  * Every loadctl histogram has the same shape, so these are computed once per thread.
  */
-interface ValueTables {
+export interface ValueTables {
   low: Float64Array;
   mid: Float64Array;
   high: Float64Array;
@@ -132,12 +132,9 @@ function tablesFor(a: CountsArrayAccess): ValueTables {
  */
 export function summarizeHistogram(h: Histogram): LatencySummary {
   const count = h.totalCount;
-  if (count === 0) {
-    return { count: 0, min: 0, mean: 0, stdev: 0, max: 0, percentiles: { ...EMPTY_PERCENTILES } };
-  }
+  if (count === 0) return emptySummary();
   const a = h as unknown as CountsArrayAccess;
   const n = a.countsArrayLength;
-  const { mid, high } = tablesFor(a);
   const raw = a._counts !== undefined && a._counts.length >= n ? a._counts : null;
   const nz: number[] = [];
   const counts: number[] = [];
@@ -148,6 +145,19 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
       counts.push(c);
     }
   }
+  return summarizeNonZero(tablesFor(a), nz, counts, count, h.minNonZeroValue, h.maxValue);
+}
+
+export function emptySummary(): LatencySummary {
+  return { count: 0, min: 0, mean: 0, stdev: 0, max: 0, percentiles: { ...EMPTY_PERCENTILES } };
+}
+
+/**
+ * The summary of a histogram given by its non-zero entries (`nz` counts-array indexes in
+ * ascending order, `counts` theirs, `count` their sum > 0) and its recorded extremes.
+ */
+export function summarizeNonZero(t: ValueTables, nz: ArrayLike<number>, counts: ArrayLike<number>, count: number, min: number, max: number): LatencySummary {
+  const { mid, high } = t;
   const wanted = PERCENTILES.map((p) => {
     const fp = (Math.min(p, 100) / 100) * count;
     return Math.max(Math.ceil(fp - ulp(fp)), 1);
@@ -170,7 +180,17 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
     const d = mid[nz[k]] - mean;
     deviations += d * d * counts[k];
   }
-  return { count, min: h.minNonZeroValue, mean, stdev: Math.sqrt(deviations / count), max: h.maxValue, percentiles };
+  return { count, min, mean, stdev: Math.sqrt(deviations / count), max, percentiles };
+}
+
+/** The value tables of the one histogram shape every part of loadctl shares (computed once per thread). */
+export function shapeTables(): ValueTables {
+  if (valueTables === null) {
+    const h = createHistogram();
+    tablesFor(h as unknown as CountsArrayAccess);
+    h.destroy();
+  }
+  return valueTables!;
 }
 
 /**
@@ -193,11 +213,29 @@ export function toSparse(h: Histogram): SparseCounts {
   return Float64Array.from(pairs);
 }
 
-/** Add sparse counts (from a histogram of the same shape) into `into`. */
+/** The counts-array writes of hdr-histogram-js's JS histograms (not in its typings). */
+interface CountsArrayWrite {
+  addToCountAtIndex(i: number, c: number): void;
+  setTotalCount(n: number): void;
+  updateMinAndMax(v: number): void;
+}
+
+/**
+ * Add sparse counts (from a histogram of the same shape, indexes ascending) into `into`:
+ * straight into its counts array, O(entries) — not a value lookup per entry.
+ */
 export function addSparse(into: Histogram, sparse: SparseCounts): void {
-  const a = into as unknown as CountsArrayAccess;
-  const { low } = tablesFor(a);
-  for (let k = 0; k + 1 < sparse.length; k += 2) into.recordValueWithCount(low[sparse[k]], sparse[k + 1]);
+  if (sparse.length < 2) return;
+  const w = into as unknown as CountsArrayWrite;
+  const { low } = tablesFor(into as unknown as CountsArrayAccess);
+  let added = 0;
+  for (let k = 0; k + 1 < sparse.length; k += 2) {
+    w.addToCountAtIndex(sparse[k], sparse[k + 1]);
+    added += sparse[k + 1];
+  }
+  w.setTotalCount(into.totalCount + added);
+  w.updateMinAndMax(low[sparse[0]]);
+  w.updateMinAndMax(low[sparse[sparse.length - 2]]);
 }
 
 /**

@@ -125,8 +125,8 @@ export interface Interval {
   late: number;
   /** Name of the load stage in force at the interval's end. */
   stage?: string;
-  /** Highest worker CPU use (0..1) and event-loop lag p99 (ms) seen in this interval. */
-  generator: { cpu: number; eventLoopLagMs: number };
+  /** The generator's own health in this interval (see GeneratorHealth). */
+  generator: GeneratorHealth;
   /**
    * The monitor sample (target processes, scraped endpoints, generator, host) taken at about
    * the interval's start: source -> series -> value, e.g. { target: { rss, fds, "tcp.established" },
@@ -143,6 +143,22 @@ export interface Interval {
    * written before it existed.
    */
   latencyHistogram?: string;
+}
+
+/** The load generator's own health over one interval. */
+export interface GeneratorHealth {
+  /** Highest worker CPU use (0..1) seen in this interval. */
+  cpu: number;
+  /** Highest worker event-loop lag p99 (ms) seen in this interval. */
+  eventLoopLagMs: number;
+  /**
+   * Generator delay of the requests sent in this interval (µs): how late each was written to
+   * its connection after it was due (docs/results.md). Absent when none was sent, and in
+   * files of older versions.
+   */
+  delay?: { p50: number; p99: number; max: number };
+  /** The main thread's longest pause (its event-loop delay, ms) in this interval; absent in older files. */
+  mainPauseMs?: number;
 }
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
@@ -228,6 +244,12 @@ export interface RunMeta {
   tags: Record<string, string>;
   /** A merged result (`loadctl merge`): the shard results it was made of. */
   shards?: ShardSource[];
+  /** HTTP client of the requests to the target: `fast` (loadctl's HTTP/1.1 client) or `undici` (https, or asked for). */
+  httpClient?: 'fast' | 'undici';
+  /** Open model: how workers waited for arrivals, `precise` or `coarse`; absent in the closed model. */
+  arrivalTimer?: 'precise' | 'coarse';
+  /** Unmeasured warm-up asked for before the run (ms; 0: none). Absent in older files. */
+  warmupMs?: number;
 }
 
 /** One shard result inside a merged result. */
@@ -321,6 +343,25 @@ export interface Summary {
   monitor?: MonitorSourceHealth[];
   /** `loadctl capacity` only: the search, its steps and the answer (docs/capacity.md). */
   capacity?: CapacityReport;
+  /** The generator's own error and health over the measured window; absent in older files. */
+  generator?: GeneratorSummary;
+}
+
+/** The load generator's own figures over a run (docs/results.md). */
+export interface GeneratorSummary {
+  /**
+   * Generator delay (µs): for every request sent, how late it was written to its connection
+   * after it was due. Open model: after its scheduled time (timer, busy worker, waiting for a
+   * free connection); closed model: after the virtual user asked to send it (near zero).
+   * The open model's latency includes it.
+   */
+  delay: LatencySummary;
+  /** hdr-histogram-js compressed base64 of `delay` (µs), for `merge`. */
+  delayHistogram: string;
+  /** The main thread's longest pause (event-loop delay) in any measured interval, and the median of each interval's longest (ms). */
+  mainPause: { maxMs: number; p50Ms: number };
+  /** The unmeasured warm-up before the run: asked length (ms) and the requests it sent (all workers). */
+  warmup: { durationMs: number; requests: number };
 }
 
 /** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */

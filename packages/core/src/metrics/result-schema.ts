@@ -97,7 +97,12 @@ const Interval = Type.Object(
     missed: Type.Optional(Count),
     late: Count,
     stage: Type.Optional(Str),
-    generator: Type.Object({ cpu: Num, eventLoopLagMs: Num }),
+    generator: Type.Object({
+      cpu: Num,
+      eventLoopLagMs: Num,
+      delay: Type.Optional(Type.Object({ p50: Num, p99: Num, max: Num }, { description: 'generator delay of the requests sent in the interval (µs)' })),
+      mainPauseMs: Type.Optional(Type.Number({ description: "the main thread's longest pause in the interval (ms)" })),
+    }),
     latencyHistogram: Type.Optional(Str),
     monitor: Type.Optional(
       Type.Unsafe<MonitorSample>({
@@ -131,6 +136,9 @@ const RunMeta = Type.Object(
         { description: 'a merged result (loadctl merge): the shard results it was made of' },
       ),
     ),
+    httpClient: Type.Optional(Type.Union([Type.Literal('fast'), Type.Literal('undici')])),
+    arrivalTimer: Type.Optional(Type.Union([Type.Literal('precise'), Type.Literal('coarse')])),
+    warmupMs: Type.Optional(Count),
   },
   { title: 'RunMeta' },
 );
@@ -203,6 +211,16 @@ const MonitorSourceHealth = Type.Object({
   lastError: Type.Optional(Str),
 });
 
+const GeneratorSummary = Type.Object(
+  {
+    delay: Ref('LatencySummary', LatencySummary),
+    delayHistogram: Type.String({ description: 'hdr-histogram-js compressed base64 of the generator delay (µs)' }),
+    mainPause: Type.Object({ maxMs: Num, p50Ms: Num }),
+    warmup: Type.Object({ durationMs: Count, requests: Count }),
+  },
+  { title: 'GeneratorSummary', description: "the generator's own error and health (docs/results.md)" },
+);
+
 const Summary = Type.Object(
   {
     meta: RunMeta,
@@ -226,6 +244,7 @@ const Summary = Type.Object(
     monitor: Type.Optional(Type.Array(MonitorSourceHealth)),
     /** Checked as an object here; its shape is documented in docs/capacity.md. */
     capacity: Type.Optional(Type.Unsafe<CapacityReport>({ type: 'object', description: 'loadctl capacity: the search and its steps (docs/capacity.md)' })),
+    generator: Type.Optional(GeneratorSummary),
   },
   { title: 'Summary' },
 );

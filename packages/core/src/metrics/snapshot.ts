@@ -31,6 +31,8 @@ export interface WorkerSnapshot {
   requests: Record<string, RawRequestStats>;
   flows: Record<string, RawFlowStats>;
   checks: Record<string, { passes: number; fails: number }>;
+  /** Generator delay (µs) of the requests sent in this tick, all names together: sparse counts, empty when none. */
+  generatorDelay: SparseCounts;
   /** At the snapshot: running virtual users (closed) or iterations in flight (open). */
   activeUsers: number;
   /** Open model: arrivals due in this tick (started + dropped) and started. */

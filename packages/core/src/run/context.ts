@@ -11,6 +11,7 @@ import type { ReporterBus } from '../reporting/bus.js';
 import type { Scenario } from '../scenario/model.js';
 import type { TrendPoints } from '../soak/trends.js';
 import type { RunJournal } from './journal.js';
+import type { MainThreadPauses } from './main-pause.js';
 import type { ExecuteOptions } from './options.js';
 import type { RunState } from './state.js';
 import { buildSummary } from './summary.js';
@@ -31,15 +32,21 @@ export interface RunContext {
   bus: ReporterBus;
   monitor: Monitor | null;
   state: RunState;
+  /** The main thread's pauses, per interval and over the run. */
+  pauses: MainThreadPauses;
 }
 
 /** The verdict of a summary taken before the end. */
 export const PENDING_VERDICT: Verdict = { passed: true, thresholds: [], endReason: 'completed' };
 
-/** The cumulative summary up to `endEpoch`, over the measured window (from the end of an excluded warm-up). */
-export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, warnings: Warning[]): Summary {
+/**
+ * The cumulative summary up to `endEpoch`, over the measured window (from the end of an
+ * excluded warm-up); `lean`: without the encoded histograms (a mid-run judgement).
+ */
+export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, warnings: Warning[], lean = false): Summary {
   const startEpoch = Math.min(endEpoch, ctx.state.startEpoch + ctx.excludeMs);
-  return buildSummary({ meta: ctx.meta, agg: ctx.agg, stats: ctx.stats, endEpoch, startEpoch, verdict, warnings });
+  const generator = { mainPause: ctx.pauses.summary(), warmup: ctx.state.warmup };
+  return buildSummary({ meta: ctx.meta, agg: ctx.agg, stats: ctx.stats, endEpoch, startEpoch, verdict, warnings, generator, lean });
 }
 
 /** The warnings about the measurement and the run's events so far. */

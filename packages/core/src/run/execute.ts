@@ -32,6 +32,8 @@ import { preflight } from './preflight.js';
 import { startMonitoring } from './soak.js';
 import { RunState } from './state.js';
 import { RunJournal } from './journal.js';
+import { MainThreadPauses } from './main-pause.js';
+import { resolveWarmup } from './warmup.js';
 import { defaultWorkers } from './workers.js';
 
 export { DEFAULT_TIMELINE_LIMIT, type ExecuteOptions, type ThresholdJudge } from './options.js';
@@ -57,13 +59,15 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
 
   const load = scenario.load;
   const schedule = load.model === 'open' ? new ArrivalSchedule(load.startRate, load.stages) : null;
-  const meta = runMeta(scenario, o, runPlan, intervalMs);
+  const warmup = resolveWarmup(scenario, o.warmupMs);
+  const meta = runMeta(scenario, o, runPlan, intervalMs, warmup.ms);
   const journal = new RunJournal({ dir: o.outDir, checkpointMs: o.checkpointMs });
   warmUpEncoding();
 
   let pool: WorkerPool | null = null;
   const state = new RunState(
-    runPlan.notes.map((n) => ({ code: 'PLAN', ...n })),
+    [...runPlan.notes.map((n) => ({ code: 'PLAN', ...n })), ...(warmup.note ? [warmup.note] : [])],
+    warmup.ms,
     (reason) => {
       ctx.agg.stop();
       pool?.broadcast({ type: 'stop', reason });
@@ -81,6 +85,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     bus: new ReporterBus(o.reporters ?? []),
     monitor,
     state,
+    pauses: new MainThreadPauses(),
     agg: new Aggregator(
       runPlan.workers.length,
       intervalMs,

@@ -11,12 +11,13 @@ import { DEFAULT_TIMELINE_LIMIT } from './options.js';
 import { errorMessage } from './state.js';
 import { finishSoak } from './soak.js';
 import { decideVerdict } from './verdict.js';
-import { reporterWarnings } from './warnings.js';
+import { generatorWarnings, reporterWarnings } from './warnings.js';
 
 /** Verdict, warnings, the Result, and the ends of every reporter. Never throws. */
 export async function finishRun(ctx: RunContext): Promise<Result> {
   const { agg, state, journal, bus, o } = ctx;
   await ctx.monitor?.stop();
+  ctx.pauses.stop();
   // The run ends when the workers last measured, not after their shutdown.
   const endEpoch = agg.lastSnapshotAt > state.startEpoch && state.startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (state.startEpoch === 0) {
@@ -44,7 +45,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   // Sinks first, so that what they lost is a warning of the result the files are written from.
   await bus.endSinks(summary);
   const before = summary.reporters;
-  summary.warnings = [...runWarnings(ctx), ...journal.warnings(), ...reporterWarnings(before)];
+  summary.warnings = [...runWarnings(ctx), ...generatorWarnings(summary), ...journal.warnings(), ...reporterWarnings(before)];
   const r: Result = { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: journal.timeline(), config: ctx.config };
   await bus.endOutputs(summary, r);
   // A file or output reporter that failed at its end is known only now: that reaches the
@@ -53,6 +54,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   summary.warnings.push(...reporterWarnings(late));
   agg.requests.destroy();
   agg.flows.destroy();
+  agg.generatorDelay.destroy();
   return r;
 }
 

@@ -14,14 +14,16 @@ export function intervalHandler(ctx: RunContext): (i: Interval) => void {
   const shortfall = new RateShortfallGuard(ctx.scenario.rateShortfall);
   return (i) => {
     const { state } = ctx;
+    const measured = i.start - state.startEpoch >= ctx.excludeMs;
+    i.generator.mainPauseMs = ctx.pauses.take(measured);
     joinSample(ctx.monitor, i);
     ctx.journal.append(i);
     ctx.trendPoints.add(i);
-    if (i.start - state.startEpoch >= ctx.excludeMs) ctx.stats.add(i);
+    if (measured) ctx.stats.add(i);
     ctx.bus.interval(i);
     if (ctx.journal.checkpointDue(i)) checkpoint(ctx, i.end);
     if (state.endReason !== 'completed') return;
-    const failing = failingAbortThresholds(ctx.o.judge, () => summaryAt(ctx, performance.timeOrigin + performance.now(), PENDING_VERDICT, []), i.elapsedMs);
+    const failing = failingAbortThresholds(ctx.o.judge, () => summaryAt(ctx, performance.timeOrigin + performance.now(), PENDING_VERDICT, [], true), i.elapsedMs);
     if (failing.length > 0) {
       state.aborted = failing;
       state.stop('abort', 'threshold_abort');

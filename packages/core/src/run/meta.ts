@@ -1,5 +1,7 @@
 /** The run's meta: what ran, against what, how, and with which load model. */
 import { randomUUID } from 'node:crypto';
+import { usesFastClient } from '../engine/connections.js';
+import { DEFAULT_ARRIVAL_TIMER } from '../engine/open-driver.js';
 import type { RunMeta } from '../metrics/model.js';
 import type { Plan } from '../plan/worker-plan.js';
 import { totalDurationMs } from '../plan/stages.js';
@@ -20,9 +22,9 @@ export function describeModel(s: Scenario): string {
 }
 
 /** The meta of a run about to start (`startedAt` is moved to the common start once the workers are ready). */
-export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number): RunMeta {
+export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number, warmupMs: number): RunMeta {
   const load = scenario.load;
-  return {
+  const meta: RunMeta = {
     runId: randomUUID(),
     scenario: scenario.name,
     target: redactUrlSecrets(scenario.target, scenario.secrets?.query),
@@ -35,5 +37,9 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     loadctlVersion: LOADCTL_VERSION,
     model: o.model ?? describeModel(scenario),
     tags: { ...scenario.tags, ...o.tags },
+    httpClient: usesFastClient({ origin: scenario.target, pipelining: 1, timeoutMs: 0, httpClient: o.httpClient }) ? 'fast' : 'undici',
+    warmupMs,
   };
+  if (load.model === 'open') meta.arrivalTimer = o.arrivalTimer ?? DEFAULT_ARRIVAL_TIMER;
+  return meta;
 }

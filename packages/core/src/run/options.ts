@@ -26,6 +26,8 @@ export interface ExecuteOptions extends SoakOptions {
   /**
    * Send load for this long before the run without measuring it (like autocannon's
    * --warmup): a cold JIT makes a generator's first seconds slow and their latencies high.
+   * 0: none. Default (run/warmup.ts): 2 s, at most a tenth of the planned length; none for
+   * a run that writes (a step other than GET, HEAD, OPTIONS) or is bounded by a count.
    */
   warmupMs?: number;
   /**

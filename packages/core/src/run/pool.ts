@@ -13,12 +13,14 @@ export function workerPool(ctx: RunContext, runPlan: Plan): WorkerPool {
   return new WorkerPool({
     plans: runPlan.workers,
     intervalMs: meta.intervalMs,
-    warmupMs: o.warmupMs ?? 0,
+    warmupMs: state.warmup.durationMs,
     httpClient: o.httpClient,
     arrivalTimer: o.arrivalTimer,
     startAt: o.startAt,
-    onStart: (e) => {
+    onStart: (e, warmupRequests) => {
       state.startEpoch = e;
+      state.warmup.requests = warmupRequests;
+      ctx.pauses.start();
       if (o.startAt !== undefined && e > o.startAt) {
         state.warnings.push({
           code: 'SHARD_START_LATE',

@@ -11,6 +11,7 @@ import { redactScenario } from '../scenario/redact.js';
 import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from '../thresholds/evaluate.js';
 import { checkStartAt, sleepUntil, START_PREPARE_MS } from './start-at.js';
 import { execute, type ExecuteOptions, type ThresholdJudge } from './execute.js';
+import { resolveWarmup } from './warmup.js';
 
 export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model'> {
   /** Environment for `${env.X}` when loading from a path; default process.env. */
@@ -67,7 +68,7 @@ export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {})
   const { env: _env, durationMs: _d, scale: _s, startToleranceMs, ...rest } = o;
   if (o.startAt !== undefined) {
     checkStartAt(o.startAt, Date.now(), startToleranceMs);
-    await sleepUntil(o.startAt - START_PREPARE_MS - (o.warmupMs ?? 0), o.signal);
+    await sleepUntil(o.startAt - START_PREPARE_MS - resolveWarmup(scenario, o.warmupMs).ms, o.signal);
   }
   return execute(scenario, { ...rest, kind: 'scenario', judge: thresholdJudge(scenario), config: redactScenario(scenario) });
 }

@@ -19,12 +19,16 @@ export class RunState {
   forced = false;
   /** Epoch ms of the common start; 0 until the workers are ready. */
   startEpoch = 0;
+  /** The unmeasured warm-up: asked length, and the requests the workers sent in it (known at the start). */
+  readonly warmup: { durationMs: number; requests: number };
 
   constructor(
     warnings: Warning[],
+    warmupMs: number,
     private readonly onStop: (reason: StopReason) => void,
   ) {
     this.warnings = warnings;
+    this.warmup = { durationMs: warmupMs, requests: 0 };
   }
 
   /** Stop the load for `why`; only the first stop counts. */

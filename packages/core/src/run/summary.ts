@@ -1,5 +1,6 @@
 import type { Aggregator } from '../metrics/aggregator.js';
-import type { RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
+import { encodeHistogram, summarizeHistogram } from '../metrics/histogram.js';
+import type { GeneratorSummary, RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
 import type { TimelineStats } from '../metrics/timeline-stats.js';
 
 export interface SummaryInput {
@@ -11,6 +12,10 @@ export interface SummaryInput {
   endEpoch: number;
   verdict: Verdict;
   warnings: Warning[];
+  /** Leave the encoded histograms empty: figures for a mid-run judgement, not for a file. Default false. */
+  lean?: boolean;
+  /** The generator figures the aggregator does not keep: the main thread's pauses and the warm-up (default none). */
+  generator?: Pick<GeneratorSummary, 'mainPause' | 'warmup'>;
 }
 
 /** The cumulative Summary from the aggregator's state (callable mid-run for abort checks and checkpoints). */
@@ -26,9 +31,9 @@ export function buildSummary(x: SummaryInput): Summary {
     endedAt: Math.round(x.endEpoch),
     durationMs,
     loadDurationMs,
-    total: total.toCumulative(loadDurationMs),
-    requests: x.agg.requests.map((a) => a.toCumulative(loadDurationMs)),
-    flows: x.agg.flows.map((a) => a.toCumulative()),
+    total: total.toCumulative(loadDurationMs, !x.lean),
+    requests: x.agg.requests.map((a) => a.toCumulative(loadDurationMs, !x.lean)),
+    flows: x.agg.flows.map((a) => a.toCumulative(!x.lean)),
     checks: structuredClone(x.agg.checks),
     rps: { mean, ...x.stats.rpsSpread() },
     dropped: x.agg.dropped,
@@ -37,6 +42,12 @@ export function buildSummary(x: SummaryInput): Summary {
     verdict: x.verdict,
     warnings: x.warnings,
     reporters: {},
+    generator: {
+      delay: summarizeHistogram(x.agg.generatorDelay),
+      delayHistogram: x.lean ? '' : encodeHistogram(x.agg.generatorDelay),
+      mainPause: { ...(x.generator?.mainPause ?? { maxMs: 0, p50Ms: 0 }) },
+      warmup: { ...(x.generator?.warmup ?? { durationMs: 0, requests: 0 }) },
+    },
   };
   total.destroy();
   return summary;

@@ -1,4 +1,4 @@
-import type { Interval, ReporterHealth, Warning } from '../metrics/model.js';
+import type { Interval, ReporterHealth, Summary, Warning } from '../metrics/model.js';
 import { CPU_SATURATED, LAG_MS, TimelineStats } from '../metrics/timeline-stats.js';
 
 const SHORTFALL = 0.05;
@@ -39,6 +39,46 @@ export function timelineWarnings(stats: TimelineStats, dropped: number, late: nu
       code: 'RATE_SHORTFALL',
       severity: 'warn',
       message: `achieved rate ${(shortfall * 100).toFixed(1)}% below the requested rate over the run`,
+    });
+  }
+  return out;
+}
+
+/** Generator delay p99 below this (µs) is never worth a warning: the issue-15 precision target. */
+export const GENERATOR_DELAY_FLOOR_US = 1000;
+/** …nor below this fraction of the measured latency p50. */
+export const GENERATOR_DELAY_RATIO = 0.25;
+/** A main-thread pause at least this long (ms) in some interval is warned about. */
+export const MAIN_PAUSE_WARN_MS = 100;
+
+const ms = (us: number): string => (us / 1000).toFixed(us < 10_000 ? 2 : 0);
+
+/**
+ * Warnings about the generator's own error: GENERATOR_DELAY when the generator delay's p99
+ * is at least GENERATOR_DELAY_FLOOR_US and at least GENERATOR_DELAY_RATIO of the latency
+ * p50 (the latency figures then carry a visible part of the generator's own delay);
+ * MAIN_THREAD_PAUSE when the main thread paused MAIN_PAUSE_WARN_MS or more in an interval.
+ */
+export function generatorWarnings(summary: Summary): Warning[] {
+  const g = summary.generator;
+  if (!g) return [];
+  const out: Warning[] = [];
+  const p99 = g.delay.percentiles['99'] ?? 0;
+  const p50Latency = summary.total.latency.percentiles['50'] ?? 0;
+  if (g.delay.count > 0 && p99 >= GENERATOR_DELAY_FLOOR_US && p99 >= GENERATOR_DELAY_RATIO * p50Latency) {
+    out.push({
+      code: 'GENERATOR_DELAY',
+      severity: 'warn',
+      message:
+        `generator delay p99 ${ms(p99)} ms against latency p50 ${ms(p50Latency)} ms: requests went out late (busy worker CPU, ` +
+        `a stalled event loop, or waiting for a free connection) and the latencies include it; add --workers or connections, or lower the rate`,
+    });
+  }
+  if (g.mainPause.maxMs >= MAIN_PAUSE_WARN_MS) {
+    out.push({
+      code: 'MAIN_THREAD_PAUSE',
+      severity: 'warn',
+      message: `the main thread paused up to ${g.mainPause.maxMs.toFixed(0)} ms in an interval (typically ${g.mainPause.p50Ms.toFixed(1)} ms): its work may have taken a core from the workers`,
     });
   }
   return out;

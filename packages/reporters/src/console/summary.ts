@@ -74,6 +74,18 @@ export function formatThresholdValue(v: number | null, unit: string): string {
   }
 }
 
+/** The generator's own error next to the latency: its delay, the main thread's pauses, the warm-up. */
+function generatorLines(s: Summary, c: ChalkInstance): string[] {
+  const g = s.generator;
+  if (!g) return [];
+  const d = g.delay;
+  const delay = d.count > 0 ? `generator delay p50 ${ms(d.percentiles['50'] ?? 0)} ms, p99 ${ms(d.percentiles['99'] ?? 0)} ms, max ${ms(d.max)} ms` : 'generator delay: no request sent';
+  const flagged = s.warnings.some((w) => w.code === 'GENERATOR_DELAY') ? c.yellow.bold(delay) : delay;
+  const pause = `main thread longest pause ${Number(g.mainPause.maxMs.toFixed(1))} ms`;
+  const warm = g.warmup.durationMs > 0 ? `warm-up ${duration(g.warmup.durationMs)} (${int(g.warmup.requests)} requests, not measured)` : 'no warm-up';
+  return [`  ${flagged}`, c.dim(`  ${pause} · ${warm}`)];
+}
+
 /** The end-of-run summary as text. */
 export function renderSummary(s: Summary, c: ChalkInstance): string {
   const out: string[] = [];
@@ -104,6 +116,7 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
   if (m.model.startsWith('open')) {
     out.push(c.dim(`  latency is measured from each request's scheduled time; service time (from send): p50 ${ms(svc.percentiles['50'] ?? 0)}  p99 ${ms(svc.percentiles['99'] ?? 0)}  max ${ms(svc.max)}`));
   }
+  out.push(...generatorLines(s, c));
   const bars = histogramBars(s.total);
   if (bars.length > 0) {
     head('Latency distribution');

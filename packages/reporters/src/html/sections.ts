@@ -124,6 +124,22 @@ const END_REASONS: Record<string, string> = {
   error: 'error',
 };
 
+/** The generator's own error next to the latency, the client and timer used, and the warm-up. */
+function generatorFacts(s: Summary): Array<[string, string]> {
+  const g = s.generator;
+  if (!g) return [];
+  const d = g.delay;
+  const delay = d.count > 0 ? `p50 ${fmtMsFromUs(d.percentiles['50'])} ms, p99 ${fmtMsFromUs(d.percentiles['99'])} ms, max ${fmtMsFromUs(d.max)} ms` : 'no request sent';
+  const client = [s.meta.httpClient, s.meta.arrivalTimer ? `${s.meta.arrivalTimer} arrival timer` : undefined].filter(Boolean).join(', ');
+  const warm = g.warmup.durationMs > 0 ? `${fmtDuration(g.warmup.durationMs)}, ${fmtInt(g.warmup.requests)} requests (not measured)` : 'none';
+  return [
+    ['generator delay', delay],
+    ['main thread', `longest pause ${g.mainPause.maxMs.toFixed(1)} ms`],
+    ['warm-up', warm],
+    ...(client ? ([['HTTP client', client]] as Array<[string, string]>) : []),
+  ];
+}
+
 function runFacts(s: Summary): string {
   const m = s.meta;
   const errorRate = s.total.count > 0 ? s.total.failed / s.total.count : null;
@@ -141,6 +157,7 @@ function runFacts(s: Summary): string {
     ['req/s', `${fmtNum(s.rps.mean)} mean over the load window${s.loadDurationMs !== undefined && s.durationMs - s.loadDurationMs >= 1 ? ` (${fmtDuration(s.loadDurationMs)}; graceful drain excluded)` : ''}, ${fmtNum(s.rps.min)}–${fmtNum(s.rps.max)} per interval`],
     ['latency', `p95 ${fmtMsFromUs(s.total.latency.percentiles['95'])} ms, p99 ${fmtMsFromUs(s.total.latency.percentiles['99'])} ms${s.total.failed > 0 ? ' (failed requests included)' : ''}`],
     ['dropped / late', `${fmtInt(s.dropped)} / ${fmtInt(s.late)}`],
+    ...generatorFacts(s),
     ['loadctl', m.loadctlVersion],
   ];
   for (const [k, v] of Object.entries(m.tags ?? {})) facts.push([`tag ${k}`, v]);

@@ -133,9 +133,33 @@ function droppedChart(runs: readonly TimeRun[]): PlannedChart {
   return { id: 'dropped', title: 'Dropped and late iterations per second', unit: '/s', series, markers: [] };
 }
 
-/** Every time chart, in page order. */
+/** The generator's own health per interval: its delay (p50, p99, max) and the main thread's longest pause. */
+function generatorChart(runs: readonly TimeRun[]): PlannedChart {
+  const series: PlannedSeries[] = [];
+  const delay = (pick: (d: NonNullable<Interval['generator']['delay']>) => number): Channel => ({
+    value: (iv) => (iv.generator.delay ? pick(iv.generator.delay) / 1000 : null),
+  });
+  runs.forEach((_, run) => {
+    series.push({ run, label: 'delay p50', color: LATENCY_COLORS.p50, agg: 'mean', channel: delay((d) => d.p50) });
+    series.push({ run, label: 'delay p99', color: LATENCY_COLORS.p99, agg: 'max', channel: delay((d) => d.p99) });
+    series.push({ run, label: 'delay max', color: LATENCY_COLORS.max, agg: 'max', channel: delay((d) => d.max) });
+    series.push({ run, label: 'main-thread pause', color: '#475569', agg: 'max', axis: 'right', channel: { value: (iv) => iv.generator.mainPauseMs ?? null } });
+  });
+  return {
+    id: 'generator',
+    title: 'Generator delay (how late requests were sent) and main-thread pauses',
+    unit: 'ms',
+    rightUnit: 'ms pause',
+    series,
+    markers: [],
+  };
+}
+
+/** Every time chart, in page order (the generator's when some run measured it). */
 export function planTimeCharts(runs: readonly TimeRun[], names: string[], skipped: number, grid: TimeGrid): PlannedChart[] {
-  return [rpsChart(runs, names, skipped), latencyChart(runs, grid.factor), errorsChart(runs), loadChart(runs), droppedChart(runs)];
+  const charts = [rpsChart(runs, names, skipped), latencyChart(runs, grid.factor), errorsChart(runs), loadChart(runs), droppedChart(runs)];
+  if (runs.some((r) => r.summary.generator !== undefined)) charts.push(generatorChart(runs));
+  return charts;
 }
 
 /** A planned series as drawn, from its channel's reduction. */

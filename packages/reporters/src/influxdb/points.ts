@@ -139,6 +139,13 @@ export function intervalLines(iv: Interval, tags: Record<string, string>): strin
   int(run, 'interval_index', iv.index);
   float(run, 'generator_cpu', iv.generator.cpu);
   float(run, 'event_loop_lag_ms', iv.generator.eventLoopLagMs);
+  const delay = iv.generator.delay;
+  if (delay) {
+    float(run, 'generator_delay_p50_ms', ms(delay.p50));
+    float(run, 'generator_delay_p99_ms', ms(delay.p99));
+    float(run, 'generator_delay_max_ms', ms(delay.max));
+  }
+  float(run, 'main_thread_pause_ms', iv.generator.mainPauseMs);
   if (iv.stage) run.stringField('stage', iv.stage);
   points.push(run, ...monitorPoints(iv, tags));
   return toLines(points);
@@ -183,6 +190,15 @@ export function summaryLines(summary: Summary, tags: Record<string, string>): st
   int(t, 'thresholds_failed', summary.verdict.thresholds.filter((x) => !x.passed).length);
   t.booleanField('passed', summary.verdict.passed);
   t.stringField('end_reason', summary.verdict.endReason);
+  const g = summary.generator;
+  if (g) {
+    if (g.delay.count > 0) {
+      for (const label of ['50', '99']) float(t, `generator_delay_p${label}_ms`, ms(g.delay.percentiles[label] ?? 0));
+      float(t, 'generator_delay_max_ms', ms(g.delay.max));
+    }
+    float(t, 'main_thread_pause_max_ms', g.mainPause.maxMs);
+    int(t, 'warmup_requests', g.warmup.requests);
+  }
   points.push(t, ...trendPoints(summary, tags));
   return toLines(points);
 }

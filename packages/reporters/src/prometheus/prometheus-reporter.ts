@@ -79,6 +79,8 @@ export class PrometheusReporter implements Reporter {
   private readonly serviceTime: Gauge<'name' | 'quantile'>;
   private readonly cpu: Gauge;
   private readonly lag: Gauge;
+  private readonly delay: Gauge<'quantile'>;
+  private readonly mainPause: Gauge;
   private readonly elapsed: Gauge;
   private readonly finished: Gauge;
   private readonly passed: Gauge;
@@ -119,6 +121,8 @@ export class PrometheusReporter implements Reporter {
     this.serviceTime = gauge('loadctl_service_time_seconds', 'Service time quantiles of the latest interval, per request name ("total" = all).', ['name', 'quantile']);
     this.cpu = gauge('loadctl_generator_cpu_ratio', 'Highest worker CPU use (0..1) in the latest interval.', []);
     this.lag = gauge('loadctl_event_loop_lag_seconds', 'Worst worker event-loop lag p99 in the latest interval.', []);
+    this.delay = gauge('loadctl_generator_delay_seconds', 'Generator delay of the latest interval: how late requests were sent after they were due (quantile 0.5, 0.99, 1 = max).', ['quantile']);
+    this.mainPause = gauge('loadctl_main_thread_pause_seconds', "The main thread's longest pause in the latest interval.", []);
     this.elapsed = gauge('loadctl_elapsed_seconds', 'Time since the run started, at the latest interval end.', []);
     this.finished = gauge('loadctl_run_finished', '1 once the run has ended.', []);
     this.passed = gauge('loadctl_run_passed', 'At the end: 1 if all thresholds passed, else 0.', []);
@@ -234,6 +238,13 @@ export class PrometheusReporter implements Reporter {
     if (iv.achievedRate !== undefined) this.achievedRate.set(iv.achievedRate);
     this.cpu.set(iv.generator.cpu);
     this.lag.set(iv.generator.eventLoopLagMs / 1000);
+    const d = iv.generator.delay;
+    if (d) {
+      this.delay.set({ quantile: '0.5' }, d.p50 / 1e6);
+      this.delay.set({ quantile: '0.99' }, d.p99 / 1e6);
+      this.delay.set({ quantile: '1' }, d.max / 1e6);
+    }
+    if (iv.generator.mainPauseMs !== undefined) this.mainPause.set(iv.generator.mainPauseMs / 1000);
     this.elapsed.set(iv.elapsedMs / 1000);
 
     // Quantiles describe the latest interval only: names without requests in it disappear.

@@ -241,7 +241,7 @@ export function makeRun(options: SyntheticOptions = {}): SyntheticRun {
       dropped: intervalDropped,
       late: intervalLate,
       stage: i < n / 2 ? 'ramp' : 'steady',
-      generator: { cpu: 0.25 + (i % 3) * 0.1, eventLoopLagMs: 1.5 + (i % 2) },
+      generator: { cpu: 0.25 + (i % 3) * 0.1, eventLoopLagMs: 1.5 + (i % 2), delay: { p50: 40 + i, p99: 300 + 10 * i, max: 900 + i }, mainPauseMs: 2 + (i % 4) },
     };
     if (targetRate !== null) interval.targetRate = targetRate;
     intervals.push(interval);

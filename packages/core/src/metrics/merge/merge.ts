@@ -17,6 +17,7 @@ import { RESULT_SCHEMA_VERSION, type CumulativeRequestStats, type RunResult, typ
 import { configDifference } from './config.js';
 import { coverage, formatRange, segmentRange, type SegmentRange } from './segments.js';
 import { mergeChecks, mergeCumulative, mergeFlowStats, mergeKeyed } from './stats.js';
+import { mergeGeneratorSummaries } from './generator.js';
 import { mergeTimelines } from './timeline.js';
 
 export interface MergeInput {
@@ -218,5 +219,11 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
     warnings,
     reporters: {},
   };
+  const generator = mergeGeneratorSummaries(summaries.map((s) => s.generator));
+  if (generator) summary.generator = generator;
+  for (const key of ['httpClient', 'arrivalTimer', 'warmupMs'] as const) {
+    const v = m0[key];
+    if (v !== undefined && metas.every((m) => m[key] === v)) Object.assign(summary.meta, { [key]: v });
+  }
   return { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: tl.timeline, config: inputs[0].result.config };
 }

@@ -8,6 +8,7 @@
  */
 import type { Interval } from '../model.js';
 import { mergeChecks, mergeKeyed, mergeFlowStats, mergeRequestStats } from './stats.js';
+import { mergeGeneratorHealth } from './generator.js';
 
 /** An interval that may carry the encoded histogram of its total latency (results that have it). */
 type IntervalWithHistogram = Interval & { latencyHistogram?: unknown };
@@ -64,10 +65,7 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly Interval[]>, st
       dropped: parts.reduce((a, p) => a + p.dropped, 0),
       late: parts.reduce((a, p) => a + p.late, 0),
       ...(parts.some((p) => p.missed !== undefined) ? { missed: parts.reduce((a, p) => a + (p.missed ?? 0), 0) } : {}),
-      generator: {
-        cpu: Math.max(...parts.map((p) => p.generator.cpu)),
-        eventLoopLagMs: Math.max(...parts.map((p) => p.generator.eventLoopLagMs)),
-      },
+      generator: mergeGeneratorHealth(parts.map((p) => p.generator)),
     };
     const stage = parts.find((p) => p.stage !== undefined)?.stage;
     if (stage !== undefined) iv.stage = stage;
