@@ -1,7 +1,9 @@
 // One open-model loadctl run in its own process (core API, one worker thread, not pinned):
 // RATE/s against URL for SECONDS with the given arrival timer. Prints JSON: latency and
-// service time (ms), their p50 difference (the generator's share of the median), and the
-// process's steady-state CPU per request (µs). Usage: node engine.js URL KIND RATE SECONDS [WARMUP_S]
+// service time (ms), their p50 difference (the generator's share of the median), the run's
+// own generator delay (summary.generator.delay: how late requests were sent, ms), the main
+// thread's longest pause, and the process's steady-state CPU per request (µs).
+// Usage: node engine.js URL KIND RATE SECONDS [WARMUP_S]
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -31,6 +33,12 @@ console.log(
     serviceP50: ms(s.total.serviceTime, '50'),
     serviceP99: ms(s.total.serviceTime, '99'),
     generatorP50: ms(s.total.latency, '50') - ms(s.total.serviceTime, '50'),
+    // The run's own measurement of the same thing, per request.
+    delayP50: ms(s.generator.delay, '50'),
+    delayP99: ms(s.generator.delay, '99'),
+    delayMax: s.generator.delay.max / 1000,
+    mainPauseMaxMs: s.generator.mainPause.maxMs,
+    warmupRequests: s.generator.warmup.requests,
     // Whole process (main thread, worker, companion thread), steady state.
     cpuUsPerRequest: cpuUs / counted,
   }),

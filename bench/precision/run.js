@@ -3,7 +3,9 @@
 //      after its due time (p50/p99) and the CPU per arrival, coarse (Node's setTimeout) vs precise.
 //   2. loadctl quick -r against nginx (one worker thread, generator not pinned; nginx on core 0):
 //      latency p50 minus service time p50 (the generator's share of the median; target < 0.2 ms),
-//      latency and service p99, CPU per request of the whole process.
+//      the run's own generator delay p50/p99 (summary.generator.delay: how late each request
+//      was sent after it was due; target p99 < 1 ms), latency and service p99, the main
+//      thread's longest pause, CPU per request of the whole process.
 // Each at 1000/s and 10 000/s, median and spread (min..max) of BENCH_ROUNDS rounds.
 // Knobs: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_RATES (1000,10000), BENCH_WARMUP (2).
 import { execFile } from 'node:child_process';
@@ -48,7 +50,10 @@ try {
       const xs = [];
       for (let r = 0; r < rounds; r++) xs.push(await child('engine.js', [server.url, kind, rate, seconds, warmup]));
       console.log(
-        `  ${String(rate).padStart(6)}/s ${kind.padEnd(8)} latency-service p50 ${spread(xs.map((x) => x.generatorP50))} ms (target < 0.2)  latency p50 ${spread(xs.map((x) => x.latencyP50))} p99 ${spread(xs.map((x) => x.latencyP99))}  service p50 ${spread(xs.map((x) => x.serviceP50))}  cpu ${spread(xs.map((x) => x.cpuUsPerRequest), (v) => v.toFixed(1))} µs/req`,
+        `  ${String(rate).padStart(6)}/s ${kind.padEnd(8)} latency-service p50 ${spread(xs.map((x) => x.generatorP50))} ms (target < 0.2)  generator delay p50 ${spread(xs.map((x) => x.delayP50))} p99 ${spread(xs.map((x) => x.delayP99))} ms (target p99 < 1)`,
+      );
+      console.log(
+        `  ${' '.repeat(16)} latency p50 ${spread(xs.map((x) => x.latencyP50))} p99 ${spread(xs.map((x) => x.latencyP99))}  service p50 ${spread(xs.map((x) => x.serviceP50))}  main-thread pause max ${spread(xs.map((x) => x.mainPauseMaxMs), (v) => v.toFixed(1))} ms  cpu ${spread(xs.map((x) => x.cpuUsPerRequest), (v) => v.toFixed(1))} µs/req`,
       );
     }
   }
