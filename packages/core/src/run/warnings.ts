@@ -71,7 +71,7 @@ export function generatorWarnings(summary: Summary): Warning[] {
       severity: 'warn',
       message:
         `generator delay p99 ${ms(p99)} ms against latency p50 ${ms(p50Latency)} ms: requests went out late (busy worker CPU, ` +
-        `a stalled event loop, or waiting for a free connection) and the latencies include it; add --workers or connections, or lower the rate`,
+        `a stalled event loop, waiting for a free connection, or connecting) and the latencies include it; add --workers or connections, or lower the rate`,
     });
   }
   if (g.mainPause.maxMs >= MAIN_PAUSE_WARN_MS) {
