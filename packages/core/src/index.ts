@@ -48,3 +48,4 @@ export { mergeResults, MergeError, type MergeInput, type MergeResultsOptions } f
 export { parseStartAt, checkStartAt, DEFAULT_START_TOLERANCE_MS } from './run/start-at.js';
 export { kubernetesManifests, manifestsToYaml, type K8sOptions, type K8sObject, type K8sResults } from './distribute/k8s.js';
 export { manifestNotes } from './distribute/notes.js';
+export type { Hooks, HookContext, HookRequest, HookResponse, SetupContext, TeardownContext } from './engine/hooks.js';

@@ -14,6 +14,7 @@ import type { ConnectionOptions, HttpClientKind } from './connections.js';
 import type { MainToWorker } from './control.js';
 import type { ArrivalTimerKind } from './precise-timer.js';
 import { RunStoppedError } from './errors.js';
+import { importHooks, type Hooks } from './hooks.js';
 import { OpenDriver } from './open-driver.js';
 import { WorkerRuntime } from './runtime.js';
 
@@ -35,10 +36,10 @@ function connectionOf(plan: WorkerPlan, httpClient: HttpClientKind | undefined):
  * Warm-up: a closed load of the plan's warm-up users running the scenario's flows for
  * `ms`, through a throwaway runtime whose numbers are never reported.
  */
-async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): Promise<void> {
+async function warmUp(task: WorkerTask, program: CompiledProgram, hooks: Hooks | null, ms: number): Promise<void> {
   const { plan } = task;
   const { port1, port2 } = new MessageChannel();
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1 });
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1, hooks });
   const driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: plan.warmupUsers }], durationMs: ms, connection: connectionOf(plan, task.httpClient) });
   rt.startPerf = performance.now();
   await driver.run();
@@ -50,9 +51,11 @@ async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): P
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { plan, port } = task;
-  if (task.warmupMs > 0) await warmUp(task, compileWorker(plan), task.warmupMs);
+  // Hooks are imported here, by path: functions cannot be sent to a thread.
+  const hooks = plan.hooks ? await importHooks(plan.hooks.module) : null;
+  if (task.warmupMs > 0) await warmUp(task, compileWorker(plan), hooks, task.warmupMs);
   const program = compileWorker(plan);
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port });
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port, hooks });
   const connection = connectionOf(plan, task.httpClient);
   const load = plan.load;
   const driver =

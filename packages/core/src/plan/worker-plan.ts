@@ -67,6 +67,16 @@ export interface WorkerPlan {
   foreignConnections: number;
   /** Users of this worker's unmeasured warm-up: its connections, at most 50. */
   warmupUsers: number;
+  /** The scenario's JavaScript hooks: the module each worker imports, and what `setup()` returned (filled in by the run). */
+  hooks?: HooksPlan;
+}
+
+/** Hooks travel as a module URL (functions cannot cross threads) and the setup data (structured-cloned). */
+export interface HooksPlan {
+  /** file: URL of the hooks module. */
+  module: string;
+  /** What `setup()` returned; undefined without setup. */
+  data?: unknown;
 }
 
 export interface Plan {

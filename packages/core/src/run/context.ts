@@ -10,6 +10,7 @@ import type { Monitor } from '../monitor/index.js';
 import type { ReporterBus } from '../reporting/bus.js';
 import type { Scenario } from '../scenario/model.js';
 import type { TrendPoints } from '../soak/trends.js';
+import type { HookSession } from './hooks.js';
 import type { RunJournal } from './journal.js';
 import type { ExecuteOptions } from './options.js';
 import type { RunState } from './state.js';
@@ -30,6 +31,8 @@ export interface RunContext {
   journal: RunJournal;
   bus: ReporterBus;
   monitor: Monitor | null;
+  /** The scenario's JavaScript hooks (setup done), or null. */
+  hooks: HookSession | null;
   state: RunState;
 }
 

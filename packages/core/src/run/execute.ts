@@ -27,6 +27,7 @@ import { finishRun, returnedResult } from './finish.js';
 import { intervalHandler } from './interval.js';
 import { runMeta } from './meta.js';
 import type { ExecuteOptions } from './options.js';
+import { openHooks, type HookSession } from './hooks.js';
 import { workerPool } from './pool.js';
 import { preflight } from './preflight.js';
 import { startMonitoring } from './soak.js';
@@ -60,6 +61,15 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   const meta = runMeta(scenario, o, runPlan, intervalMs);
   const journal = new RunJournal({ dir: o.outDir, checkpointMs: o.checkpointMs });
   warmUpEncoding();
+  // setup() runs once before the load, teardown() once after it (finishRun), on every way out.
+  let hooks: HookSession | null;
+  try {
+    hooks = await openHooks(scenario, o.signal);
+  } catch (err) {
+    await journal.close();
+    throw err;
+  }
+  hooks?.attach(runPlan);
 
   let pool: WorkerPool | null = null;
   const state = new RunState(
@@ -80,6 +90,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     journal,
     bus: new ReporterBus(o.reporters ?? []),
     monitor,
+    hooks,
     state,
     agg: new Aggregator(
       runPlan.workers.length,

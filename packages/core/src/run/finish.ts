@@ -17,6 +17,7 @@ import { reporterWarnings } from './warnings.js';
 export async function finishRun(ctx: RunContext): Promise<Result> {
   const { agg, state, journal, bus, o } = ctx;
   await ctx.monitor?.stop();
+  if (ctx.hooks) state.warnings.push(...(await ctx.hooks.teardown(state.endReason)));
   // The run ends when the workers last measured, not after their shutdown.
   const endEpoch = agg.lastSnapshotAt > state.startEpoch && state.startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (state.startEpoch === 0) {
@@ -44,7 +45,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   // Sinks first, so that what they lost is a warning of the result the files are written from.
   await bus.endSinks(summary);
   const before = summary.reporters;
-  summary.warnings = [...runWarnings(ctx), ...journal.warnings(), ...reporterWarnings(before)];
+  summary.warnings = [...runWarnings(ctx), ...(ctx.hooks?.warnings(summary.checks) ?? []), ...journal.warnings(), ...reporterWarnings(before)];
   const r: Result = { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: journal.timeline(), config: ctx.config };
   await bus.endOutputs(summary, r);
   // A file or output reporter that failed at its end is known only now: that reaches the

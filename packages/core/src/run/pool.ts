@@ -32,6 +32,7 @@ export function workerPool(ctx: RunContext, runPlan: Plan): WorkerPool {
     },
     onSnapshot: (s) => {
       try {
+        if (s.hookErrors) ctx.hooks?.observe(s);
         agg.add(s);
       } catch (err) {
         state.fail(err);

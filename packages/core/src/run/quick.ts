@@ -33,6 +33,8 @@ export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | '
   secretHeaders?: string[];
   /** More query parameter names whose values are secret (beyond api_key, token, sig, ...). */
   secretQuery?: string[];
+  /** JavaScript hooks module path or file: URL (docs/hooks.md), as `RunOptions.hooks`. */
+  hooks?: string;
 }
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -112,7 +114,7 @@ export function quickScenario(o: QuickOptions): Scenario {
     if (p) throw badInput('E_LOAD_CEILING', `${flag} ${value}: ${p.problem}`, p.expected);
   }
 
-  return {
+  const scenario: Scenario = {
     name: 'quick',
     target: url.origin,
     headers: {},
@@ -127,6 +129,8 @@ export function quickScenario(o: QuickOptions): Scenario {
     tags: {},
     secrets: { headers: (o.secretHeaders ?? []).map((h) => h.toLowerCase()), query: o.secretQuery ?? [] },
   };
+  if (o.hooks !== undefined) scenario.hooks = o.hooks;
+  return scenario;
 }
 
 function describe(o: QuickOptions, s: Scenario): string {
@@ -162,7 +166,7 @@ export function quickConfig(o: QuickOptions): unknown {
 /** Hammer one URL; returns the summary (reporters get intervals and the summary as usual). */
 export async function quick(o: QuickOptions): Promise<Summary> {
   const scenario = quickScenario(o);
-  const { url: _url, ...rest } = o;
+  const { url: _url, hooks: _hooks, ...rest } = o;
   // Only the summary is returned: the timeline is not read back.
   const result = await execute(scenario, { ...rest, timelineLimit: 0, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
   return result.summary;

@@ -21,6 +21,12 @@ export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'ju
   scale?: number;
   /** With `startAt`: how far in the past it may be before the run is refused (default 30 s). */
   startToleranceMs?: number;
+  /**
+   * JavaScript hooks (docs/hooks.md): the path of an ES module (relative to the working
+   * directory) or a file: URL; replaces the scenario's `hooks:`. A path, not functions: hooks
+   * run inside the worker threads, and each worker imports the module by its path.
+   */
+  hooks?: string;
 }
 
 /** Apply duration and scale overrides; returns a new scenario. */
@@ -64,7 +70,8 @@ export function thresholdJudge(s: Scenario): ThresholdJudge | undefined {
 export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
   const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
   const scenario = applyOverrides(loaded, o);
-  const { env: _env, durationMs: _d, scale: _s, startToleranceMs, ...rest } = o;
+  if (o.hooks !== undefined) scenario.hooks = o.hooks;
+  const { env: _env, durationMs: _d, scale: _s, startToleranceMs, hooks: _h, ...rest } = o;
   if (o.startAt !== undefined) {
     checkStartAt(o.startAt, Date.now(), startToleranceMs);
     await sleepUntil(o.startAt - START_PREPARE_MS - (o.warmupMs ?? 0), o.signal);

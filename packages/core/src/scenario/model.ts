@@ -147,6 +147,12 @@ export interface Scenario {
    * Authorization, and query parameter names redacted like api_key (redact.ts).
    */
   secrets?: { headers: string[]; query: string[] };
+  /**
+   * JavaScript hooks (docs/hooks.md): the path of an ES module (absolute, or relative to the
+   * working directory; a scenario file's `hooks:` is resolved against the file) or a file: URL.
+   * Each worker thread imports it by path.
+   */
+  hooks?: string;
   /** Source file, when loaded from YAML. */
   file?: string;
 }
