@@ -83,7 +83,7 @@ from each request's scheduled time (free of coordinated omission).`;
         checkpointMs: flags.checkpoint,
       };
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
-      const reporters = reportersFor(flags, quickConfig(options));
+      const reporters = await reportersFor(flags, quickConfig(options));
       await checkOutputs(flags, reporters);
       const summary = await quick({ ...options, reporters });
       if (flags.json) this.printJson(summary);

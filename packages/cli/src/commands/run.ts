@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { applyOverrides, formatSegment, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
@@ -42,7 +43,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling: flags.segment ? false : loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const outDir = flags['out-dir'] ?? 'results';
-      const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, outDir);
+      const reporters = await reportersFor(flags, redactScenario(scenario), scenario.reporters, outDir, dirname(resolve(args.scenario)));
       await checkOutputs(flags, reporters, outDir);
       const startAt = flags['start-at'];
       if (startAt !== undefined && startAt > Date.now() && !flags.quiet) {

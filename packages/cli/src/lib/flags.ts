@@ -93,7 +93,7 @@ export const runFlags = {
   out: Flags.string({ char: 'o', description: 'write the result file (result.json) here' }),
   html: Flags.string({ description: 'write the HTML report here' }),
   junit: Flags.string({ description: 'write JUnit XML (thresholds and checks as test cases) here' }),
-  reporter: Flags.string({ description: 'stream results to a sink during the run (repeatable)', multiple: true, options: ['influxdb', 'prometheus'] }),
+  reporter: Flags.string({ description: 'stream results to a sink during the run (influxdb, prometheus), or use a reporter module of your own (./my-reporter.mjs: default export (options) => Reporter); repeatable', multiple: true }),
   'influxdb-url': Flags.string({ description: 'InfluxDB URL (env LOADCTL_INFLUXDB_URL)', env: 'LOADCTL_INFLUXDB_URL' }),
   'influxdb-db': Flags.string({ description: 'InfluxDB 1.x database (v1 write API)', env: 'LOADCTL_INFLUXDB_DB' }),
   'influxdb-rp': Flags.string({ description: 'InfluxDB 1.x retention policy' }),
