@@ -49,3 +49,6 @@ export { parseStartAt, checkStartAt, DEFAULT_START_TOLERANCE_MS } from './run/st
 export { kubernetesManifests, manifestsToYaml, type K8sOptions, type K8sObject, type K8sResults } from './distribute/k8s.js';
 export { manifestNotes } from './distribute/notes.js';
 export type { Hooks, HookContext, HookRequest, HookResponse, SetupContext, TeardownContext } from './engine/hooks.js';
+export { start } from './run/run.js';
+export { startQuick } from './run/quick.js';
+export type { RunHandle, RunEvents, RunEventName, StageChange, StopOptions } from './run/handle.js';

@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { applyOverrides, formatSegment, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
+import { applyOverrides, formatSegment, loadScenario, redactScenario, start, type HttpClientKind } from '@loadctl/core';
 import { BaseCommand } from '../lib/base-command.js';
-import { durationFlag, loadCeilingOf, positiveFlag, runFlags, shardFlags } from '../lib/flags.js';
-import { EXIT, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
+import { durationFlag, loadCeilingOf, positiveFlag, runFlags, seedFlag, shardFlags } from '../lib/flags.js';
+import { EXIT, exitCodeOf, printWrittenFiles, stopOnInterrupt } from '../lib/outcome.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
 
@@ -25,6 +25,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
     scale: positiveFlag({ description: 'multiply users (closed model) or rates (open model) by this factor' }),
     env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
     ...shardFlags,
+    seed: seedFlag,
     ...runFlags,
   };
 
@@ -36,7 +37,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       if (i <= 0) this.fail(`error: bad --env "${kv}": expected NAME=value`, EXIT.badInput);
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    const interrupt = interruptSignal();
+    let interrupt: { dispose(): void } | null = null;
     try {
       const loadCeiling = loadCeilingOf(flags);
       // A shard's part of the load is held to the ceiling when it runs (execute knows its share), not the whole here.
@@ -49,12 +50,11 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       if (startAt !== undefined && startAt > Date.now() && !flags.quiet) {
         process.stderr.write(`waiting to start at ${new Date(startAt).toISOString()}${flags.segment ? ` (segment ${formatSegment(flags.segment)})` : ''}\n`);
       }
-      const result = await run(scenario, {
+      const test = start(scenario, {
         workers: flags.workers,
         warmupMs: flags.warmup,
         httpClient: flags['http-client'] as HttpClientKind | undefined,
-        signal: interrupt.signal,
-        forceSignal: interrupt.force,
+        seed: flags.seed,
         reporters,
         loadCeiling,
         monitor: monitorConfigFrom(flags, outDir),
@@ -66,13 +66,15 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
         checkpointMs: flags.checkpoint,
         timelineLimit: 0,
       });
+      interrupt = stopOnInterrupt(test);
+      const result = await test.done;
       if (flags.json) this.printJson(result.summary);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));
     } catch (err) {
       this.failWith(err, flags);
     } finally {
-      interrupt.dispose();
+      interrupt?.dispose();
     }
   }
 }

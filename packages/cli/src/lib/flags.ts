@@ -73,6 +73,13 @@ export const shardFlags = {
 export const CHECKPOINT_HELP =
   'save the cumulative figures to checkpoint.json in the output directory this often, so that `loadctl report DIR` works after a kill (default 1m)';
 
+/** `--seed`: the run's PRNG seed (run, quick), so template randomness, random rows and think times replay. */
+export const seedFlag = Flags.integer({
+  description: "seed of the run's random numbers (randomInt, pick, random data rows, think times): the same seed replays them; the result records the one used (meta.seed)",
+  min: 0,
+  max: 2 ** 32 - 1,
+});
+
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),

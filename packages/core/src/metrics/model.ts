@@ -228,6 +228,8 @@ export interface RunMeta {
   tags: Record<string, string>;
   /** A merged result (`loadctl merge`): the shard results it was made of. */
   shards?: ShardSource[];
+  /** Seed of the run's PRNGs (templates' random functions, random rows, think times): give it again (`seed`, `--seed`) to replay them. */
+  seed?: number;
 }
 
 /** One shard result inside a merged result. */

@@ -131,6 +131,7 @@ const RunMeta = Type.Object(
         { description: 'a merged result (loadctl merge): the shard results it was made of' },
       ),
     ),
+    seed: Type.Optional(Type.Number({ description: 'seed of the run\'s PRNGs: the same seed replays the same randomness' })),
   },
   { title: 'RunMeta' },
 );

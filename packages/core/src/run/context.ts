@@ -51,6 +51,14 @@ export function runWarnings(ctx: RunContext): Warning[] {
   return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed), ...ctx.state.warnings];
 }
 
+/** Tell the run's listener (the run handle) the warnings gathered since it was last told. */
+export function tellWarnings(ctx: RunContext): void {
+  const tell = ctx.o.listener?.warning;
+  if (!tell) return;
+  const { state } = ctx;
+  for (; state.told < state.warnings.length; state.told++) tell(state.warnings[state.told]);
+}
+
 /** Save the cumulative figures up to `endEpoch` to checkpoint.json. */
 export function checkpoint(ctx: RunContext, endEpoch: number): void {
   ctx.journal.checkpoint(() => {

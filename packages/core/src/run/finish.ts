@@ -45,7 +45,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   // Sinks first, so that what they lost is a warning of the result the files are written from.
   await bus.endSinks(summary);
   const before = summary.reporters;
-  summary.warnings = [...runWarnings(ctx), ...(ctx.hooks?.warnings(summary.checks) ?? []), ...journal.warnings(), ...reporterWarnings(before)];
+  summary.warnings = [...runWarnings(ctx), ...(ctx.hooks?.warnings() ?? []), ...journal.warnings(), ...reporterWarnings(before)];
   const r: Result = { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: journal.timeline(), config: ctx.config };
   await bus.endOutputs(summary, r);
   // A file or output reporter that failed at its end is known only now: that reaches the

@@ -6,7 +6,7 @@
  */
 import { cannotProceed, badInput } from '../errors.js';
 import { hookCheckName, importHooks, type Hooks, type TeardownContext } from '../engine/hooks.js';
-import type { CheckCounts, Warning } from '../metrics/model.js';
+import type { Warning } from '../metrics/model.js';
 import type { HookErrorReport, WorkerSnapshot } from '../metrics/snapshot.js';
 import { hooksModuleUrl } from '../plan/hooks.js';
 import type { Plan } from '../plan/worker-plan.js';
@@ -22,8 +22,8 @@ export interface HookSession {
   observe(s: WorkerSnapshot): Warning[];
   /** Run teardown once (never throws; later calls do nothing): a warning when it failed. */
   teardown(endReason: string): Promise<Warning[]>;
-  /** HOOK_ERROR warnings, one per failing hook, with the number of failures from the checks. */
-  warnings(checks: CheckCounts): Warning[];
+  /** HOOK_ERROR warnings, one per failing hook (the objects `observe` returned). */
+  warnings(): Warning[];
 }
 
 function describe(err: unknown): string {
@@ -31,13 +31,12 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-function hookWarning(r: HookErrorReport, fails: number | undefined): Warning {
-  const times = fails === undefined ? '' : ` ${fails} time${fails === 1 ? '' : 's'}`;
+function hookWarning(r: HookErrorReport): Warning {
   const first = r.stack !== undefined && r.stack.length > 0 ? r.stack : r.message;
   return {
     code: 'HOOK_ERROR',
     severity: 'error',
-    message: `hook ${r.hook} failed${times} (check "${hookCheckName(r.hook)}"); the first error, in worker ${r.worker}:\n${first}`,
+    message: `hook ${r.hook} failed (the check "${hookCheckName(r.hook)}" counts every failure); the first error, in worker ${r.worker}:\n${first}`,
   };
 }
 
@@ -67,7 +66,7 @@ export async function openHooks(scenario: Scenario, signal: AbortSignal | undefi
       'return plain data (objects, arrays, strings, numbers, Maps, Dates...), no functions or sockets',
     );
   }
-  const first = new Map<string, HookErrorReport>();
+  const first = new Map<string, Warning>();
   let closed = false;
   return {
     attach(plan) {
@@ -77,8 +76,9 @@ export async function openHooks(scenario: Scenario, signal: AbortSignal | undefi
       const out: Warning[] = [];
       for (const r of s.hookErrors ?? []) {
         if (first.has(r.hook)) continue;
-        first.set(r.hook, r);
-        out.push(hookWarning(r, undefined));
+        const w = hookWarning(r);
+        first.set(r.hook, w);
+        out.push(w);
       }
       return out;
     },
@@ -104,8 +104,8 @@ export async function openHooks(scenario: Scenario, signal: AbortSignal | undefi
         clearTimeout(timer);
       }
     },
-    warnings(checks) {
-      return [...first.values()].map((r) => hookWarning(r, checks[hookCheckName(r.hook)]?.fails));
+    warnings() {
+      return [...first.values()];
     },
   };
 }

@@ -20,7 +20,7 @@ export function describeModel(s: Scenario): string {
 }
 
 /** The meta of a run about to start (`startedAt` is moved to the common start once the workers are ready). */
-export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number): RunMeta {
+export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number, seed: number): RunMeta {
   const load = scenario.load;
   return {
     runId: randomUUID(),
@@ -35,5 +35,6 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     loadctlVersion: LOADCTL_VERSION,
     model: o.model ?? describeModel(scenario),
     tags: { ...scenario.tags, ...o.tags },
+    seed,
   };
 }

@@ -1,5 +1,5 @@
 /** What `execute()` takes: the options of one run, and the thresholds' judge it consults. */
-import type { Summary, ThresholdResult } from '../metrics/model.js';
+import type { Interval, RunMeta, Summary, ThresholdResult, Warning } from '../metrics/model.js';
 import type { HttpClientKind } from '../engine/connections.js';
 import type { ArrivalTimerKind } from '../engine/precise-timer.js';
 import type { Segment, SegmentSequence } from '../plan/segment.js';
@@ -9,6 +9,19 @@ import type { SoakOptions } from './soak.js';
 
 /** Intervals of timeline `run()` returns in memory by default: an hour at 1-s intervals. */
 export const DEFAULT_TIMELINE_LIMIT = 3600;
+
+/**
+ * Who follows a run as it goes (the run handle, run/handle.ts). Called synchronously on the
+ * main thread; a listener must not throw (the handle isolates the user's listeners).
+ */
+export interface RunListener {
+  start?(meta: RunMeta): void;
+  interval?(interval: Interval): void;
+  /** A warning as soon as it is known; the summary's warnings hold it too (the same object). */
+  warning?(warning: Warning): void;
+  /** An abort-on-fail threshold failing mid-run (it stops the run). */
+  threshold?(threshold: ThresholdResult): void;
+}
 
 /** Decides thresholds; supplied by the thresholds module (kept apart so the engine never depends on it). */
 export interface ThresholdJudge {
@@ -47,6 +60,14 @@ export interface ExecuteOptions extends SoakOptions {
    * files are still written with what was measured.
    */
   forceSignal?: AbortSignal;
+  /**
+   * Aborting it stops the run gently: no new iterations or steps start, requests in flight
+   * complete (bounded by their timeout); the end reason is `interrupted`. (`signal` drops
+   * the requests in flight instead.)
+   */
+  gracefulSignal?: AbortSignal;
+  /** Follows the run as it goes: the run handle's events. */
+  listener?: RunListener;
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
   /** This process's part of the whole load (a shard of a distributed run); default all of it. */

@@ -11,8 +11,9 @@ import { redactScenario } from '../scenario/redact.js';
 import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from '../thresholds/evaluate.js';
 import { checkStartAt, sleepUntil, START_PREPARE_MS } from './start-at.js';
 import { execute, type ExecuteOptions, type ThresholdJudge } from './execute.js';
+import { controlled, createRunHandle, type RunHandle } from './handle.js';
 
-export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model'> {
+export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model' | 'listener' | 'gracefulSignal'> {
   /** Environment for `${env.X}` when loading from a path; default process.env. */
   env?: Record<string, string | undefined>;
   /** Stretch or shrink the stages to this total duration (ms), keeping their proportions. */
@@ -66,15 +67,28 @@ export function thresholdJudge(s: Scenario): ThresholdJudge | undefined {
   };
 }
 
-/** Run a scenario: the object itself, or the path of a YAML file. */
-export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
+/**
+ * Start a scenario (the object itself, or the path of a YAML file) in the background: the
+ * handle's events and intervals follow it, `stop()` ends it, `done` is its result.
+ */
+export function start(scenarioOrPath: Scenario | string, o: RunOptions = {}): RunHandle {
+  return createRunHandle((c) => runScenario(scenarioOrPath, controlled(o, c)));
+}
+
+/** Run a scenario (the object itself, or the path of a YAML file) to its end: `start(...).done`. */
+export function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
+  return start(scenarioOrPath, o).done;
+}
+
+async function runScenario(scenarioOrPath: Scenario | string, o: RunOptions & Pick<ExecuteOptions, 'gracefulSignal' | 'listener'>): Promise<RunResult> {
   const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
   const scenario = applyOverrides(loaded, o);
   if (o.hooks !== undefined) scenario.hooks = o.hooks;
   const { env: _env, durationMs: _d, scale: _s, startToleranceMs, hooks: _h, ...rest } = o;
   if (o.startAt !== undefined) {
     checkStartAt(o.startAt, Date.now(), startToleranceMs);
-    await sleepUntil(o.startAt - START_PREPARE_MS - (o.warmupMs ?? 0), o.signal);
+    const anyStop = AbortSignal.any([o.signal, o.forceSignal, o.gracefulSignal].filter((x): x is AbortSignal => x !== undefined));
+    await sleepUntil(o.startAt - START_PREPARE_MS - (o.warmupMs ?? 0), anyStop);
   }
   return execute(scenario, { ...rest, kind: 'scenario', judge: thresholdJudge(scenario), config: redactScenario(scenario) });
 }

@@ -19,6 +19,8 @@ export class RunState {
   forced = false;
   /** Epoch ms of the common start; 0 until the workers are ready. */
   startEpoch = 0;
+  /** How many of `warnings` the run's listener has been told. */
+  told = 0;
 
   constructor(
     warnings: Warning[],
