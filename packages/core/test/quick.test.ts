@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { quick, decodeHistogram, type Reporter } from '@loadctl/core';
+import { quick, type Reporter } from '@loadctl/core';
+import { decodeHistogram } from '@loadctl/core/internal';
 import { collectIntervals } from '../../../test/support/reporters.js';
 import { deadPort, delayed, failEvery, silent, startServer, type TestServer } from '../../../test/support/servers.js';
 

@@ -1,22 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import {
-  capacity,
-  capacityOutcome,
-  loadScenario,
-  parseDuration,
-  parseShare,
-  quickCapacity,
-  quickConfig,
-  quickScenario,
-  redactScenario,
-  sloLabel,
-  sloSpecs,
-  type CapacityOptions,
-  type HttpMethod,
-  type RunResult,
-} from '@loadctl/core';
+import { capacity, loadScenario, parseDuration, quickCapacity, type CapacityOptions, type HttpMethod, type RunResult } from '@loadctl/core';
+import { capacityOutcome, parseShare, quickConfig, quickScenario, redactScenario, sloLabel, sloSpecs } from '@loadctl/core/internal';
 import { capacityJson, capacityStepHeader, capacityStepRow, renderCapacitySummary } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
 import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { startQuick, quickConfig, quickScenario, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
+import { startQuick, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
+import { quickConfig, quickScenario } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { CHECKPOINT_HELP, countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags, seedFlag } from '../lib/flags.js';

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { applyOverrides, formatSegment, loadScenario, redactScenario, start, type HttpClientKind } from '@loadctl/core';
+import { formatSegment, loadScenario, start, type HttpClientKind } from '@loadctl/core';
+import { applyOverrides, redactScenario } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { durationFlag, loadCeilingOf, positiveFlag, runFlags, seedFlag, shardFlags } from '../lib/flags.js';
 import { EXIT, exitCodeOf, printWrittenFiles, stopOnInterrupt } from '../lib/outcome.js';

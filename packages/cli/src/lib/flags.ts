@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration, parseSegment, parseStartAt, type Segment } from '@loadctl/core';
+import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration, parseSegment, type Segment } from '@loadctl/core';
+import { parseStartAt } from '@loadctl/core/internal';
 
 /** A duration flag (`30s`, `5m`, `1h30m`) parsed to milliseconds. */
 export const durationFlag = Flags.custom<number>({
