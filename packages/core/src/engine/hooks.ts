@@ -27,7 +27,7 @@ export interface HookContext<Data = unknown> {
   readonly data: Data;
   /** 0-based worker thread number within this process. */
   readonly worker: number;
-  /** The virtual user (closed model) or runner (open model) running the iteration. */
+  /** The global number (an integer) of the virtual user (closed model) or runner (open model) running the iteration. */
   readonly vu: number;
   /** The global number of this iteration (unique across workers and shards). */
   readonly iteration: number;
@@ -64,6 +64,7 @@ export interface HookRequest {
 export interface HookResponse {
   /** The request's name (its metric key). */
   readonly name: string;
+  /** The HTTP status code (e.g. 200). */
   readonly status: number;
   /** Headers by lower-case name (repeated headers joined with ", "). */
   readonly headers: Readonly<Record<string, string>>;

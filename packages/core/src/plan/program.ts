@@ -33,6 +33,7 @@ export interface StepPlan {
   needsHeaders: boolean;
   /** Captures or checks to run on the response. */
   hasEvaluation: boolean;
+  /** Per-request timeout (ms). */
   timeoutMs: number;
   /** Think time after this step. */
   think?: ThinkTime;
@@ -40,6 +41,7 @@ export interface StepPlan {
 
 export interface FlowPlan {
   name: string;
+  /** Relative weight among the flows (a count: weight 3 runs three times as often as weight 1). */
   weight: number;
   steps: StepPlan[];
   /** Think time after each iteration. */

@@ -33,15 +33,19 @@ import { defaultWorkers } from './workers.js';
 export interface CapacityOptions {
   /** SLOs: expressions on the total, or threshold specs. Default: the scenario's thresholds, else DEFAULT_SLOS. */
   slos?: readonly string[] | readonly ThresholdSpec[];
+  /** First offered rate (iterations/s). */
   startRate?: number;
+  /** Highest rate to try (iterations/s). */
   maxRate?: number;
+  /** Lowest rate to try when descending (iterations/s). */
   minRate?: number;
+  /** Factor between climbing steps (2: each step doubles the rate). */
   growth?: number;
   /** "2%", "25/s", or parsed. Default 5%. */
   resolution?: string | Resolution;
   /** Hold of each step (ms). Default 20 s. */
   stepMs?: number;
-  /** First part of each step (and of the confirmation) left out of its figures. Default a quarter of the step. */
+  /** First part of each step (and of the confirmation) left out of its figures (ms). Default a quarter of the step. */
   warmupMs?: number;
   /** Hold of the confirmation (ms); 0 skips it. Default 60 s. */
   confirmMs?: number;
@@ -49,19 +53,22 @@ export interface CapacityOptions {
   maxDurationMs?: number;
   /** Pause between steps (ms). Default 1 s. */
   pauseMs?: number;
-  /** In-flight cap of every step; default max(100, rate × max(2 s, twice the largest latency SLO)). */
+  /** In-flight cap of every step (iterations, count); default max(100, rate × max(2 s, twice the largest latency SLO)). */
   maxInFlight?: number;
-  /** Connections of every step; default min(in-flight cap, 256). */
+  /** Connections of every step (count); default min(in-flight cap, 256). */
   connections?: number;
   generatorLimits?: Partial<GeneratorLimits>;
   /** The engine's per-worker load ceiling (see ExecuteOptions.loadCeiling); `false` lifts it. */
   loadCeiling?: LoadCeilingOption;
   /** --min-rps gate (requests/s). */
   minRps?: number;
-  /** Sizing: traffic to hold (requests/s) and the headroom kept on each instance (0..1). */
+  /** Sizing: traffic to hold (requests/s). */
   traffic?: number;
+  /** Sizing: the share of each instance's capacity kept free (ratio 0..1). */
   headroom?: number;
+  /** Worker threads (count); default cores − 1. */
   workers?: number;
+  /** Length of an interval (ms); default 1000. */
   intervalMs?: number;
   reporters?: Reporter[];
   signal?: AbortSignal;

@@ -33,8 +33,9 @@ export interface ThresholdJudge {
 
 export interface ExecuteOptions extends SoakOptions {
   kind: 'quick' | 'scenario';
-  /** Worker threads; default: cores - 1 (at least 1). */
+  /** Worker threads (count); default: cores - 1 (at least 1). */
   workers?: number;
+  /** Length of an interval (ms): how often workers report and reporters get an Interval. Default 1000. */
   intervalMs?: number;
   /**
    * Send load for this long before the run without measuring it (like autocannon's
