@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoadctlError, loadScenario, parseScenario, run, ScenarioError } from '@loadctl/core';
+import { capacity, LoadctlError, loadScenario, parseScenario, run, ScenarioError } from '@loadctl/core';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/hooks/${name}`, import.meta.url));
@@ -187,5 +187,19 @@ flows:
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', fixture('ts-loader.mjs'), fixture('run-typed.mjs'), server.url]);
     expect(JSON.parse(stdout)).toEqual({ count: 20, workers: 2 });
     expect(typed).toBe(20);
+  });
+
+  it('capacity: setup once for the whole search and teardown once at its end, not per step', async () => {
+    const s = await signingServer();
+    server = s;
+    const scenario = parseScenario(
+      `target: ${s.url}\nhooks: ${fixture('signing.mjs')}\nvariables: { mark: none, itemId: missing }\nload: { rate: 10, duration: 1s }\nsteps:\n  - { name: create, post: /items, json: { mark: "\${mark}" } }\nthresholds: [ "error_rate < 50%" ]\n`,
+      { env: {} },
+    );
+    const r = await capacity(scenario, { startRate: 10, maxRate: 20, growth: 2, stepMs: 1000, warmupMs: 0, confirmMs: 0, pauseMs: 0, workers: 1 });
+    expect(r.summary.capacity!.steps.length).toBeGreaterThanOrEqual(2);
+    expect(s.state.logins).toBe(1);
+    expect(s.state.logouts).toHaveLength(1);
+    expect(s.state.badSignatures).toBe(0);
   });
 });

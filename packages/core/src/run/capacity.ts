@@ -13,7 +13,7 @@ import { CAPACITY_DEFAULTS, DEFAULT_SLOS, parseResolution, sloLabels, sloSpecs }
 import { finish, nextStep, observe, outcomeOf, SearchSettingsError, startSearch, type Resolution, type SearchState } from '../capacity/search.js';
 import { badInput } from '../errors.js';
 import type { CapacityReport, CapacitySettings, CapacityStep } from '../metrics/capacity-model.js';
-import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict } from '../metrics/model.js';
+import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
 import { RequestAccumulator } from '../metrics/accumulator.js';
 import { ReporterBus } from '../reporting/bus.js';
 import { RESULT_SCHEMA_VERSION } from '../metrics/model.js';
@@ -26,6 +26,7 @@ import { defaultConnections } from '../scenario/normalize/defaults.js';
 import { redactScenario } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { largestLatencySlo, openAt, runStep, type StepOutcome, type StepRequest } from './capacity-step.js';
+import { openHooks } from './hooks.js';
 import { preflight } from './preflight.js';
 import { quickConfig, quickScenario, type QuickOptions } from './quick.js';
 import { defaultWorkers } from './workers.js';
@@ -181,6 +182,9 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
     throw badInput('E_LOAD_CEILING', problems.join('; '), beyond[0].expected);
   }
   if (o.preflight !== false) await preflight(scenario.target);
+  // Hooks: setup() once for the whole search, not per step; teardown() once at its end.
+  const hooks = await openHooks(scenario, o.signal);
+  let hookWarnings: Warning[] = [];
 
   const searchStart = Date.now();
   const t0 = performance.now();
@@ -234,6 +238,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
           signal: stepSignal,
           loadCeiling: o.loadCeiling,
           tags: o.tags,
+          hooks: hooks ?? undefined,
           onInterval,
         });
         outcomes.push(out);
@@ -249,6 +254,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
     }
   } finally {
     clearTimeout(timer);
+    if (hooks) hookWarnings = [...(await hooks.teardown(endReason)), ...hooks.warnings()];
   }
 
   const steps = outcomes.map((x) => x.step);
@@ -264,6 +270,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
   });
   const answer = report.answerStep !== null ? outcomes[report.answerStep] : ([...outcomes].reverse().find((x) => !x.cut) ?? outcomes[outcomes.length - 1]);
   const summary = finalSummary(meta, answer, report, endReason);
+  for (const w of hookWarnings) if (!summary.warnings.includes(w)) summary.warnings.push(w);
   // A search is short: its stitched timeline stays in memory and the file reporters write from it.
   const config = o.config ?? redactScenario(scenario);
   await bus.end(summary, { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: memoryTimeline(timeline), config });

@@ -67,7 +67,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   // setup() runs once before the load, teardown() once after it (finishRun), on every way out.
   let hooks: HookSession | null;
   try {
-    hooks = await openHooks(scenario, o.signal);
+    hooks = o.hookSession ?? (await openHooks(scenario, o.signal));
   } catch (err) {
     await journal.close();
     throw err;

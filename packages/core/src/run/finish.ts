@@ -17,7 +17,7 @@ import { reporterWarnings } from './warnings.js';
 export async function finishRun(ctx: RunContext): Promise<Result> {
   const { agg, state, journal, bus, o } = ctx;
   await ctx.monitor?.stop();
-  if (ctx.hooks) state.warnings.push(...(await ctx.hooks.teardown(state.endReason)));
+  if (ctx.hooks && !o.hookSession) state.warnings.push(...(await ctx.hooks.teardown(state.endReason)));
   // The run ends when the workers last measured, not after their shutdown.
   const endEpoch = agg.lastSnapshotAt > state.startEpoch && state.startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (state.startEpoch === 0) {

@@ -5,6 +5,7 @@ import type { ArrivalTimerKind } from '../engine/precise-timer.js';
 import type { Segment, SegmentSequence } from '../plan/segment.js';
 import type { Reporter } from '../reporting/reporter.js';
 import type { LoadCeilingOption } from '../scenario/ceiling.js';
+import type { HookSession } from './hooks.js';
 import type { SoakOptions } from './soak.js';
 
 /** Intervals of timeline `run()` returns in memory by default: an hour at 1-s intervals. */
@@ -69,6 +70,8 @@ export interface ExecuteOptions extends SoakOptions {
   gracefulSignal?: AbortSignal;
   /** Follows the run as it goes: the run handle's events. */
   listener?: RunListener;
+  /** Hooks set up by the caller for several runs (a capacity search's steps): used, neither set up nor torn down here. */
+  hookSession?: HookSession;
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
   /** This process's part of the whole load (a shard of a distributed run); default all of it. */
