@@ -43,7 +43,8 @@ export type { Reporter } from './reporting/reporter.js';
 // ---- results
 export * from './metrics/model.js';
 export type { Result, Timeline } from './metrics/result.js';
-export { readResult, writeResult, ResultFileError } from './metrics/result-file.js';
+export { readResult, writeResult, validateResult, ResultFileError } from './metrics/result-file.js';
+export { readTimeline, type ReadTimelineOptions } from './metrics/timeline-file.js';
 export { compareResults, type Comparison, type CompareOptions, type RequestComparison, type RunFigures } from './metrics/compare.js';
 export { compareCapacity, type CapacityComparison, type CapacityCompareOptions, type CapacitySide, type CapacityStepComparison, type StepOutcome } from './metrics/capacity-compare.js';
 export type * from './metrics/capacity-model.js';
