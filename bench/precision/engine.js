@@ -15,7 +15,7 @@ const [url, kind, rate, seconds, warmup] = [process.argv[2], process.argv[3], Nu
 // full one, over the requests of the intervals in between (start-up and warm-up left out).
 const marks = [];
 const meter = { name: 'cpu-meter', interval: (i) => marks.push({ cpu: process.cpuUsage(), count: i.total.count, full: i.end - i.start >= 999 }) };
-const s = await quick({ url, rate, durationMs: seconds * 1000, workers: 1, warmupMs: warmup * 1000, arrivalTimer: kind, preflight: false, reporters: [meter] });
+const { summary: s } = await quick({ url, rate, durationMs: seconds * 1000, workers: 1, warmupMs: warmup * 1000, arrivalTimer: kind, preflight: false, reporters: [meter] });
 const full = marks.filter((m) => m.full);
 if (full.length < 2) throw new Error('BENCH_SECONDS must be at least 3 for a CPU figure');
 const [first, last] = [full[0], full.at(-1)];

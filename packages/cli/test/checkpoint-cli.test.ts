@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Checkpoint, RunResult } from '@loadctl/core';
+import type { RunResult } from '@loadctl/core';
+import type { Checkpoint } from '@loadctl/core/internal';
 import { readResult } from '@loadctl/core';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
 import { BIN, loadctl } from './cli.js';

@@ -7,7 +7,8 @@
  * gets is a bench/capacity claim, not a test.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { execute, quickCapacity, quickScenario, validateResult, type CapacityOptions } from '@loadctl/core';
+import { quickCapacity, type CapacityOptions } from '@loadctl/core';
+import { execute, quickScenario, validateResult } from '@loadctl/core/internal';
 import { startSlotServer, type SlotServer } from '../../../scripts/servers/slots.mjs';
 
 let server: SlotServer | null = null;

@@ -4,7 +4,8 @@
  * latency figure; the checks of a request that got no response fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeHistogram, parseScenario, run } from '@loadctl/core';
+import { parseScenario, run } from '@loadctl/core';
+import { decodeHistogram } from '@loadctl/core/internal';
 import { deadPort, json, startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer | null = null;

@@ -20,7 +20,7 @@ describe('generator delay', () => {
   it('open model: every request sent is in it, and latency = delay + service time', async () => {
     server = await startServer(failEvery(1_000_000));
     const c = collectIntervals();
-    const s = await quick({ url: server.url, rate: 200, durationMs: 1500, workers: 1, warmupMs: 0, reporters: [c] });
+    const s = (await quick({ url: server.url, rate: 200, durationMs: 1500, workers: 1, warmupMs: 0, reporters: [c] })).summary;
     const g = s.generator!;
     expect(s.total.count).toBeGreaterThan(0);
     expect(g.delay.count).toBe(s.total.count);
@@ -37,7 +37,7 @@ describe('generator delay', () => {
 
   it('closed model: measured from when the user asked to send; no arrival timer; undici named', async () => {
     server = await startServer(failEvery(1_000_000));
-    const s = await quick({ url: server.url, requests: 400, connections: 4, workers: 1, httpClient: 'undici' });
+    const s = (await quick({ url: server.url, requests: 400, connections: 4, workers: 1, httpClient: 'undici' })).summary;
     expect(s.generator!.delay.count).toBe(400);
     for (const p of ['50', '99']) expect(s.generator!.delay.percentiles[p]).toBeLessThanOrEqual(s.total.latency.percentiles[p]);
     expect(s.meta.httpClient).toBe('undici');
@@ -48,7 +48,7 @@ describe('generator delay', () => {
     // 100 arrivals/s, one connection, 50 ms per response: at most 20/s can be sent, so
     // requests wait for the connection (up to 10 in flight) on any machine.
     server = await startServer(delayed(() => 50));
-    const s = await quick({ url: server.url, rate: 100, durationMs: 2000, connections: 1, maxInFlight: 10, workers: 1, warmupMs: 0 });
+    const s = (await quick({ url: server.url, rate: 100, durationMs: 2000, connections: 1, maxInFlight: 10, workers: 1, warmupMs: 0 })).summary;
     const g = s.generator!;
     expect(g.delay.count).toBeGreaterThan(0);
     expect(g.delay.percentiles['50']).toBeGreaterThanOrEqual(50_000);
@@ -73,7 +73,7 @@ describe('main thread pauses', () => {
       },
     };
     const c = collectIntervals();
-    const s = await quick({ url: server.url, rate: 50, durationMs: 3000, workers: 1, warmupMs: 0, reporters: [blocker, c] });
+    const s = (await quick({ url: server.url, rate: 50, durationMs: 3000, workers: 1, warmupMs: 0, reporters: [blocker, c] })).summary;
     expect(blocked).toBe(true);
     expect(s.generator!.mainPause.maxMs).toBeGreaterThanOrEqual(250);
     expect(Math.max(...c.intervals.map((i) => i.generator.mainPauseMs ?? 0))).toBeGreaterThanOrEqual(250);
@@ -85,7 +85,7 @@ describe('warm-up', () => {
   it('asked for: its requests reach the server, are counted apart, and are in no figure', async () => {
     server = await startServer(failEvery(1_000_000));
     const c = collectIntervals();
-    const s = await quick({ url: server.url, rate: 100, durationMs: 1000, workers: 1, warmupMs: 500, reporters: [c] });
+    const s = (await quick({ url: server.url, rate: 100, durationMs: 1000, workers: 1, warmupMs: 500, reporters: [c] })).summary;
     expect(s.meta.warmupMs).toBe(500);
     expect(s.generator!.warmup.durationMs).toBe(500);
     expect(s.generator!.warmup.requests).toBeGreaterThan(0);
@@ -96,7 +96,7 @@ describe('warm-up', () => {
   it('against a silent target it ends on time, abandoning what is in flight', async () => {
     server = await startServer(silent);
     // The warm-up has no timeout sweep of its own: without abandoning, its requests would wait forever.
-    const s = await quick({ url: server.url, rate: 20, durationMs: 500, maxInFlight: 5, connections: 5, timeoutMs: 1000, workers: 1, warmupMs: 300 });
+    const s = (await quick({ url: server.url, rate: 20, durationMs: 500, maxInFlight: 5, connections: 5, timeoutMs: 1000, workers: 1, warmupMs: 300 })).summary;
     expect(s.generator!.warmup.requests).toBeGreaterThan(0);
     expect(s.verdict.endReason).toBe('completed');
     expect(s.total.errors.timeout).toBe(s.total.count); // the run's own requests timed out as usual
@@ -104,7 +104,7 @@ describe('warm-up', () => {
 
   it('by default: a tenth of the run, at most 2 s; none for a run that writes, saying why', async () => {
     server = await startServer((_n, _req, res) => json(res, 200, {}));
-    const reads = await quick({ url: server.url, rate: 50, durationMs: 1000, workers: 1 });
+    const reads = (await quick({ url: server.url, rate: 50, durationMs: 1000, workers: 1 })).summary;
     expect(reads.meta.warmupMs).toBe(100);
     const writes = parseScenario(`target: ${server.url}\nload: { rate: 20, duration: 1s }\nsteps:\n  - post: /items\n    json: { a: 1 }\n  - get: /items\n`, { env: {} });
     const before = server.received;

@@ -4,7 +4,8 @@
  * shortfall), and loads beyond what one machine can hold are refused before they start.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyOverrides, parseScenario, quick, run, type ScenarioError } from '@loadctl/core';
+import { parseScenario, quick, run, type ScenarioError } from '@loadctl/core';
+import { applyOverrides } from '@loadctl/core/internal';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer | null = null;

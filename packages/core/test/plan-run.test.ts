@@ -21,7 +21,7 @@ describe('plan: exact shares in real runs', () => {
     const counts: number[] = [];
     const segments: string[] = [];
     for (const text of ['0:0.2', '0.2:0.7', '0.7:1']) {
-      const s = await quick({ url: `${server.url}/`, connections: 5, requests: 23, workers: 2, segment: parseSegment(text), segmentSequence: sequence, preflight: false });
+      const { summary: s } = await quick({ url: `${server.url}/`, connections: 5, requests: 23, workers: 2, segment: parseSegment(text), segmentSequence: sequence, preflight: false });
       counts.push(s.total.count);
       segments.push(s.meta.segment);
     }
@@ -32,7 +32,7 @@ describe('plan: exact shares in real runs', () => {
   });
 
   it('fewer connections than workers: fewer workers, and the result says so', async () => {
-    const s = await quick({ url: `${server.url}/`, connections: 2, requests: 10, workers: 4, preflight: false });
+    const { summary: s } = await quick({ url: `${server.url}/`, connections: 2, requests: 10, workers: 4, preflight: false });
     expect(s.meta.workers).toBe(2);
     expect(s.total.count).toBe(10);
     expect(s.warnings).toContainEqual({ code: 'PLAN', severity: 'info', message: '2 workers instead of 4: the run has only 2 users' });

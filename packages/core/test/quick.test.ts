@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { quick, decodeHistogram, type Reporter } from '@loadctl/core';
+import { quick, type Reporter } from '@loadctl/core';
+import { decodeHistogram } from '@loadctl/core/internal';
 import { collectIntervals } from '../../../test/support/reporters.js';
 import { deadPort, delayed, failEvery, silent, startServer, type TestServer } from '../../../test/support/servers.js';
 
@@ -14,7 +15,7 @@ describe('quick: counts add up', () => {
   it('sends exactly -n requests, all answered and counted, statuses adding up', async () => {
     server = await startServer(failEvery(3));
     const c = collectIntervals();
-    const s = await quick({ url: `${server.url}/items?x=1`, requests: 1500, connections: 8, workers: 2, reporters: [c] });
+    const { summary: s } = await quick({ url: `${server.url}/items?x=1`, requests: 1500, connections: 8, workers: 2, reporters: [c] });
     expect(server.received).toBe(1500);
     expect(s.total.count).toBe(1500);
     expect(s.total.responses).toBe(1500);
@@ -33,7 +34,7 @@ describe('quick: counts add up', () => {
 
   it('a warm-up sends load first but only the run is measured', async () => {
     server = await startServer(failEvery(1_000_000));
-    const s = await quick({ url: server.url, requests: 300, connections: 4, workers: 1, warmupMs: 500 });
+    const { summary: s } = await quick({ url: server.url, requests: 300, connections: 4, workers: 1, warmupMs: 500 });
     expect(s.total.count).toBe(300);
     expect(s.generator!.warmup.requests).toBeGreaterThan(0);
     expect(server.received).toBe(300 + s.generator!.warmup.requests); // the warm-up's requests reached the server...
@@ -42,7 +43,7 @@ describe('quick: counts add up', () => {
 
   it('counts connection refusals as errors and goes on', async () => {
     const port = await deadPort();
-    const s = await quick({ url: `http://127.0.0.1:${port}/`, requests: 40, connections: 4, workers: 1, preflight: false });
+    const { summary: s } = await quick({ url: `http://127.0.0.1:${port}/`, requests: 40, connections: 4, workers: 1, preflight: false });
     expect(s.total.count).toBe(40);
     expect(s.total.errors).toEqual({ connect_refused: 40 });
     expect(s.total.responses).toBe(0);
@@ -56,7 +57,7 @@ describe('quick: counts add up', () => {
 
   it('times out requests to a server that never answers', async () => {
     server = await startServer(silent);
-    const s = await quick({ url: server.url, requests: 6, connections: 3, workers: 1, timeoutMs: 300 });
+    const { summary: s } = await quick({ url: server.url, requests: 6, connections: 3, workers: 1, timeoutMs: 300 });
     expect(s.total.count).toBe(6);
     expect(s.total.errors).toEqual({ timeout: 6 });
     // Timed until they were given up: no earlier than the timeout.
@@ -77,7 +78,7 @@ describe('quick: measurement', () => {
   it('percentiles of known latencies land within histogram precision', async () => {
     // 9 of 10 requests take 20 ms, every 10th takes 120 ms.
     server = await startServer(delayed((n) => (n % 10 === 0 ? 120 : 20)));
-    const s = await quick({ url: server.url, requests: 400, connections: 10, workers: 1 });
+    const { summary: s } = await quick({ url: server.url, requests: 400, connections: 10, workers: 1 });
     const p = s.total.latency.percentiles;
     expect(s.total.count).toBe(400);
     // Lower bounds are hard (a request cannot be faster than the server's delay); the only
@@ -95,7 +96,7 @@ describe('quick: measurement', () => {
   it('open model: sends exactly the scheduled arrivals and reports the target rate', async () => {
     server = await startServer(failEvery(1_000_000));
     const c = collectIntervals();
-    const s = await quick({ url: server.url, rate: 200, durationMs: 2000, workers: 2, reporters: [c] });
+    const { summary: s } = await quick({ url: server.url, rate: 200, durationMs: 2000, workers: 2, reporters: [c] });
     // Every scheduled arrival is sent, or — when the generator fell behind past the end — missed
     // and counted; none is sent twice or lost, and none is dropped at the in-flight cap.
     expect(s.total.count + (s.missed ?? 0)).toBe(400);
@@ -112,7 +113,7 @@ describe('quick: measurement', () => {
 
   it('open model: arrivals beyond the in-flight cap are dropped and counted', async () => {
     server = await startServer(silent);
-    const s = await quick({ url: server.url, rate: 100, durationMs: 1000, maxInFlight: 10, timeoutMs: 1000, workers: 1, connections: 10 });
+    const { summary: s } = await quick({ url: server.url, rate: 100, durationMs: 1000, maxInFlight: 10, timeoutMs: 1000, workers: 1, connections: 10 });
     // 100 arrivals: at most 10 start (and time out), the others are dropped at the cap
     // (or, on a very late generator, missed at the end): all are accounted for.
     expect(s.total.count).toBeLessThanOrEqual(10);
@@ -123,7 +124,7 @@ describe('quick: measurement', () => {
 
   it('pipelining sends several requests per connection and still counts exactly', async () => {
     server = await startServer(failEvery(1_000_000));
-    const s = await quick({ url: server.url, requests: 500, connections: 2, pipelining: 4, workers: 1 });
+    const { summary: s } = await quick({ url: server.url, requests: 500, connections: 2, pipelining: 4, workers: 1 });
     expect(s.total.count).toBe(500);
     expect(server.received).toBe(500);
   });
@@ -135,7 +136,7 @@ describe('quick: stopping', () => {
     const ac = new AbortController();
     // Abort once the run has measured something (not on a timer: a slow start would see nothing).
     const abortOnData: Reporter = { name: 'abort', interval: (i) => void (i.total.count > 0 && ac.abort()) };
-    const s = await quick({ url: server.url, durationMs: 60_000, connections: 4, workers: 1, signal: ac.signal, reporters: [abortOnData] });
+    const { summary: s } = await quick({ url: server.url, durationMs: 60_000, connections: 4, workers: 1, signal: ac.signal, reporters: [abortOnData] });
     expect(s.verdict).toMatchObject({ endReason: 'interrupted', passed: false });
     expect(s.total.count).toBeGreaterThan(0);
     // Every answered request was counted; interrupted ones are not.

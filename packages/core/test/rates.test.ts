@@ -5,7 +5,8 @@
  * throughput on successful requests and refuses runs with nothing in common.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareResults, execute, parseScenario, quickScenario, run, type RunResult } from '@loadctl/core';
+import { compareResults, parseScenario, run, type RunResult } from '@loadctl/core';
+import { execute, quickScenario } from '@loadctl/core/internal';
 import { collectIntervals } from '../../../test/support/reporters.js';
 import { delayed, failEvery, json, startServer, type TestServer } from '../../../test/support/servers.js';
 

@@ -5,7 +5,8 @@
  * test resolves, never by sleeps.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryTimeline, ReporterBus, RESULT_SCHEMA_VERSION, type Interval, type Reporter, type Result, type RunMeta, type Summary } from '@loadctl/core';
+import { RESULT_SCHEMA_VERSION, type Interval, type Reporter, type Result, type RunMeta, type Summary } from '@loadctl/core';
+import { memoryTimeline, ReporterBus } from '@loadctl/core/internal';
 
 const meta = { runId: 'r', scenario: 's' } as RunMeta;
 const iv = (index: number): Interval => ({ index }) as Interval;

@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute, quickScenario, timelineArray, type Reporter, type Result, type Scenario, type Summary } from '@loadctl/core';
+import { type Reporter, type Result, type Scenario, type Summary } from '@loadctl/core';
+import { execute, quickScenario, timelineArray } from '@loadctl/core/internal';
 import { startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer;

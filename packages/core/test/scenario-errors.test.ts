@@ -82,7 +82,7 @@ describe('issues in scenario text', () => {
   it('a typo of a required key is reported once, not also as missing', () => {
     const e = parseError('target: http://x\nlod: { users: 1, duration: 1s }\nsteps: [GET /]\n');
     expect(e.issues.map((i) => i.message)).toEqual([
-      's.yml:2:1: lod: unknown key "lod", expected one of name, description, target, headers, timeout, pipelining, variables, data, load, rateShortfall, flows, scenarios, steps, thresholds, reporters, tags, secrets; did you mean "load"?',
+      's.yml:2:1: lod: unknown key "lod", expected one of name, description, target, headers, timeout, pipelining, variables, data, load, rateShortfall, flows, scenarios, steps, thresholds, reporters, tags, secrets, hooks; did you mean "load"?',
     ]);
   });
 

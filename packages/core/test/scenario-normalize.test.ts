@@ -30,7 +30,7 @@ describe('the validator', () => {
   it('points at the alias when a problem comes through a YAML anchor', () => {
     const text = ['target: http://x', 'load: { users: 1, duration: 1s }', 'x-step: &s { get: /a, timeout: 5 }', 'steps: [*s]', ''].join('\n');
     expect(issues(text)).toEqual([
-      's.yml:3:1: x-step: unknown key "x-step", expected one of name, description, target, headers, timeout, pipelining, variables, data, load, rateShortfall, flows, scenarios, steps, thresholds, reporters, tags, secrets',
+      's.yml:3:1: x-step: unknown key "x-step", expected one of name, description, target, headers, timeout, pipelining, variables, data, load, rateShortfall, flows, scenarios, steps, thresholds, reporters, tags, secrets, hooks',
       's.yml:4:9: steps[0].timeout: 5 has no unit, expected a duration like 500ms, 30s, 5m or 1h30m (e.g. 5s)',
     ]);
   });

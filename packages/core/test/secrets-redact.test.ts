@@ -1,6 +1,7 @@
 /** Credential-like query parameters and configured secret headers, redacted at the source (issue 9). */
 import { describe, expect, it } from 'vitest';
-import { parseScenario, quickScenario, redactScenario, redactUrlSecrets, secretValues } from '@loadctl/core';
+import { parseScenario } from '@loadctl/core';
+import { quickScenario, redactScenario, redactUrlSecrets, secretValues } from '@loadctl/core/internal';
 
 describe('query-string secrets', () => {
   it('redactUrlSecrets: credential-like parameters, any case, - or _, userinfo passwords; placeholders and others stay', () => {

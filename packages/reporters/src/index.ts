@@ -19,3 +19,4 @@ export { PrometheusReporter, PrometheusReporterError, createPrometheusReporter, 
 export { createReporters, reporterFromConfig, type OutputOptions } from './factory.js';
 export { checkOutputPaths, checkWritableDir, checkWritableFile } from './output-paths.js';
 export { renderCapacityComparisonMarkdown, renderComparisonMarkdown, renderCapacityComparisonText, type MarkdownLabels } from './markdown/compare.js';
+export { loadReporterModule, isReporterModule, checkReporter, type ReporterFactory, type ReporterModuleOptions } from './module.js';

@@ -4,7 +4,8 @@
  * the console step rows and summary, and the Markdown comparison for pull requests.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCapacityReport, compareCapacity, type CapacityStep, type RunResult } from '@loadctl/core';
+import { compareCapacity, type CapacityStep, type RunResult } from '@loadctl/core';
+import { buildCapacityReport } from '@loadctl/core/internal';
 import { capacityStepHeader, capacityStepRow, renderCapacityComparisonMarkdown, renderCapacitySummary, renderHtmlReport } from '../src/index.js';
 import { shortRun } from './support/html-fixtures.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxDB1, type InfluxDB1Server } from '../../../scripts/servers/index.mjs';
 import { InfluxDBReporter } from '../src/influxdb/index.js';
 import { makeRun, type SyntheticRun } from './support/synthetic.js';
-import { computeTrends } from '@loadctl/core';
+import { computeTrends } from '@loadctl/core/internal';
 
 const DASHBOARD = fileURLToPath(new URL('../../../examples/grafana/loadctl-influxdb1.json', import.meta.url));
 

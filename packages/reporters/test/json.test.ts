@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryTimeline, readResult, RESULT_SCHEMA_VERSION, type Result } from '@loadctl/core';
+import { readResult, RESULT_SCHEMA_VERSION, type Result } from '@loadctl/core';
+import { memoryTimeline } from '@loadctl/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonResultReporter } from '../src/json/index.js';
 import { makeRun } from './support/synthetic.js';

@@ -44,7 +44,7 @@ describe('reporter losses in result.json and the HTML report', () => {
       },
     };
     const out = join(dir, 'run');
-    const summary = await quick({
+    const { summary } = await quick({
       url: `${server.url}/`,
       requests: 200,
       connections: 2,

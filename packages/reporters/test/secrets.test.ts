@@ -66,7 +66,7 @@ describe('secrets never reach an output', () => {
       prom,
       scraper,
     ];
-    const summary = await quick({ ...o, reporters });
+    const { summary } = await quick({ ...o, reporters });
 
     // The target got the real values.
     expect(seen).toHaveLength(60);

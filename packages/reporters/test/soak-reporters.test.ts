@@ -5,7 +5,8 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeTrends, soakVerdict, type Interval, type MonitorSample, type RunResult } from '@loadctl/core';
+import { type Interval, type MonitorSample, type RunResult } from '@loadctl/core';
+import { computeTrends, soakVerdict } from '@loadctl/core/internal';
 import { startInfluxDB1, type InfluxDB1Server } from '../../../scripts/servers/index.mjs';
 import { InfluxDBReporter } from '../src/influxdb/index.js';
 import { PrometheusReporter } from '../src/prometheus/index.js';

@@ -1,21 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import {
-  capacity,
-  capacityOutcome,
-  loadScenario,
-  parseDuration,
-  parseShare,
-  quickCapacity,
-  quickConfig,
-  quickScenario,
-  redactScenario,
-  sloLabel,
-  sloSpecs,
-  type CapacityOptions,
-  type HttpMethod,
-  type RunResult,
-} from '@loadctl/core';
+import { capacity, loadScenario, parseDuration, quickCapacity, type CapacityOptions, type HttpMethod, type RunResult } from '@loadctl/core';
+import { capacityOutcome, parseShare, quickConfig, quickScenario, redactScenario, sloLabel, sloSpecs } from '@loadctl/core/internal';
 import { capacityJson, capacityStepHeader, capacityStepRow, renderCapacitySummary } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
 import { countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
@@ -118,7 +105,7 @@ unreachable) and no --min-rps gate it already meets; 130 interrupted (results ar
         const q = { url: args.target, method: flags.method.toUpperCase() as HttpMethod, headers, body, timeoutMs: flags.timeout };
         quickScenario({ ...q, rate: 1 }); // bad URL or method: exit 2 before any reporter opens a file
         const config = { capacity: quickConfig(q) };
-        const reporters = reportersFor({ ...flags, json: true }, config, [], undefined);
+        const reporters = await reportersFor({ ...flags, json: true }, config, [], undefined);
         result = await quickCapacity({ ...common, ...q, reporters, config });
       } else {
         const env: Record<string, string | undefined> = { ...process.env };
@@ -129,7 +116,7 @@ unreachable) and no --min-rps gate it already meets; 130 interrupted (results ar
         }
         const scenario = await loadScenario(args.target, { env });
         const config = redactScenario(scenario);
-        const reporters = reportersFor({ ...flags, json: true }, config, scenario.reporters, 'results');
+        const reporters = await reportersFor({ ...flags, json: true }, config, scenario.reporters, 'results', dirname(resolve(args.target)));
         result = await capacity(scenario, { ...common, reporters, config });
       }
       const report = result.summary.capacity!;

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { compareCapacity, compareResults, isCapacityResult, readResult, type RequestComparison } from '@loadctl/core';
+import { compareCapacity, compareResults, readResult, type RequestComparison } from '@loadctl/core';
+import { isCapacityResult } from '@loadctl/core/internal';
 import { renderCapacityComparisonMarkdown, renderCapacityComparisonText, renderComparisonMarkdown } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
 import { EXIT } from '../lib/outcome.js';

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { DEFAULT_STARTER_URL, scenarioSchemaPath, starterScenario } from '@loadctl/core';
+import { DEFAULT_STARTER_URL, scenarioSchemaPath, starterScenario } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { describeError, EXIT } from '../lib/outcome.js';
 

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { kubernetesManifests, loadScenario, manifestNotes, manifestsToYaml, type K8sResults } from '@loadctl/core';
+import { loadScenario } from '@loadctl/core';
+import { kubernetesManifests, manifestNotes, manifestsToYaml, type K8sResults } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { countFlag, durationFlag, positiveFlag, startAtFlag } from '../lib/flags.js';
 import { describeError, EXIT } from '../lib/outcome.js';

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { Args, Flags } from '@oclif/core';
-import { quick, quickConfig, quickScenario, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
+import { startQuick, type HttpClientKind, type HttpMethod, type QuickOptions } from '@loadctl/core';
+import { quickConfig, quickScenario } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
-import { CHECKPOINT_HELP, countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags } from '../lib/flags.js';
+import { CHECKPOINT_HELP, countFlag, durationFlag, loadCeilingOf, positiveFlag, runFlags, seedFlag } from '../lib/flags.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
-import { exitCodeOf, EXIT, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
+import { exitCodeOf, EXIT, printWrittenFiles, stopOnInterrupt } from '../lib/outcome.js';
 
 export default class Quick extends BaseCommand {
   static override summary = 'Hammer one URL and print RPS, latency percentiles, status codes and errors';
@@ -34,6 +35,7 @@ from each request's scheduled time (free of coordinated omission).`;
     preflight: Flags.boolean({ description: 'check the target accepts a connection before starting', default: true, allowNo: true }),
     'secret-header': Flags.string({ description: 'a header whose value is secret, redacted in every output like Authorization (repeatable)', multiple: true }),
     'secret-query': Flags.string({ description: 'a query parameter whose value is secret, redacted like api_key or token (repeatable)', multiple: true }),
+    seed: seedFlag,
     ...runFlags,
     checkpoint: durationFlag({ description: CHECKPOINT_HELP, dependsOn: ['out-dir'] }),
   };
@@ -54,7 +56,7 @@ from each request's scheduled time (free of coordinated omission).`;
         this.fail(`cannot read --body-file ${flags['body-file']}: ${(err as Error).message}`, EXIT.badInput);
       }
     }
-    const interrupt = interruptSignal();
+    let interrupt: { dispose(): void } | null = null;
     try {
       const options: QuickOptions = {
         url: args.url,
@@ -75,24 +77,25 @@ from each request's scheduled time (free of coordinated omission).`;
         warmupMs: flags.warmup,
         httpClient: flags['http-client'] as HttpClientKind | undefined,
         preflight: flags.preflight,
-        signal: interrupt.signal,
-        forceSignal: interrupt.force,
+        seed: flags.seed,
         monitor: monitorConfigFrom(flags, 'results'),
         trendWarmupMs: flags['trend-warmup'],
         outDir: flags['out-dir'],
         checkpointMs: flags.checkpoint,
       };
       quickScenario(options); // bad options fail here, before any reporter opens a file or a port
-      const reporters = reportersFor(flags, quickConfig(options));
+      const reporters = await reportersFor(flags, quickConfig(options));
       await checkOutputs(flags, reporters);
-      const summary = await quick({ ...options, reporters });
+      const test = startQuick({ ...options, reporters, timelineLimit: 0 });
+      interrupt = stopOnInterrupt(test);
+      const { summary } = await test.done;
       if (flags.json) this.printJson(summary);
       printWrittenFiles(summary);
       this.exit(exitCodeOf(summary));
     } catch (err) {
       this.failWith(err, flags);
     } finally {
-      interrupt.dispose();
+      interrupt?.dispose();
     }
   }
 }

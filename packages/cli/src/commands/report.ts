@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { readResult, readRunDirectory, RESULT_FILE, toResult, writeResult, type Result } from '@loadctl/core';
+import { readResult, writeResult, type Result } from '@loadctl/core';
+import { readRunDirectory, RESULT_FILE, toResult } from '@loadctl/core/internal';
 import { writeHtmlReport } from '@loadctl/reporters';
 import { BaseCommand } from '../lib/base-command.js';
 import { EXIT } from '../lib/outcome.js';

@@ -1,8 +1,10 @@
+import { dirname, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { applyOverrides, formatSegment, loadScenario, redactScenario, run, type HttpClientKind } from '@loadctl/core';
+import { formatSegment, loadScenario, start, type HttpClientKind } from '@loadctl/core';
+import { applyOverrides, redactScenario } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
-import { durationFlag, loadCeilingOf, positiveFlag, runFlags, shardFlags } from '../lib/flags.js';
-import { EXIT, exitCodeOf, interruptSignal, printWrittenFiles } from '../lib/outcome.js';
+import { durationFlag, loadCeilingOf, positiveFlag, runFlags, seedFlag, shardFlags } from '../lib/flags.js';
+import { EXIT, exitCodeOf, printWrittenFiles, stopOnInterrupt } from '../lib/outcome.js';
 import { checkOutputs, reportersFor } from '../lib/reporters.js';
 import { monitorConfigFrom } from '../lib/monitor.js';
 
@@ -24,6 +26,7 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
     scale: positiveFlag({ description: 'multiply users (closed model) or rates (open model) by this factor' }),
     env: Flags.string({ char: 'e', description: 'set a variable for ${env.NAME} substitution: NAME=value (repeatable)', multiple: true }),
     ...shardFlags,
+    seed: seedFlag,
     ...runFlags,
   };
 
@@ -35,25 +38,24 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
       if (i <= 0) this.fail(`error: bad --env "${kv}": expected NAME=value`, EXIT.badInput);
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    const interrupt = interruptSignal();
+    let interrupt: { dispose(): void } | null = null;
     try {
       const loadCeiling = loadCeilingOf(flags);
       // A shard's part of the load is held to the ceiling when it runs (execute knows its share), not the whole here.
       const loaded = await loadScenario(args.scenario, { env, workers: flags.workers, loadCeiling: flags.segment ? false : loadCeiling });
       const scenario = applyOverrides(loaded, { durationMs: flags.duration, scale: flags.scale });
       const outDir = flags['out-dir'] ?? 'results';
-      const reporters = reportersFor(flags, redactScenario(scenario), scenario.reporters, outDir);
+      const reporters = await reportersFor(flags, redactScenario(scenario), scenario.reporters, outDir, dirname(resolve(args.scenario)));
       await checkOutputs(flags, reporters, outDir);
       const startAt = flags['start-at'];
       if (startAt !== undefined && startAt > Date.now() && !flags.quiet) {
         process.stderr.write(`waiting to start at ${new Date(startAt).toISOString()}${flags.segment ? ` (segment ${formatSegment(flags.segment)})` : ''}\n`);
       }
-      const result = await run(scenario, {
+      const test = start(scenario, {
         workers: flags.workers,
         warmupMs: flags.warmup,
         httpClient: flags['http-client'] as HttpClientKind | undefined,
-        signal: interrupt.signal,
-        forceSignal: interrupt.force,
+        seed: flags.seed,
         reporters,
         loadCeiling,
         monitor: monitorConfigFrom(flags, outDir),
@@ -65,13 +67,15 @@ Exit code 0 when every threshold passed, 1 when one failed, 2 for a bad scenario
         checkpointMs: flags.checkpoint,
         timelineLimit: 0,
       });
+      interrupt = stopOnInterrupt(test);
+      const result = await test.done;
       if (flags.json) this.printJson(result.summary);
       printWrittenFiles(result.summary);
       this.exit(exitCodeOf(result.summary));
     } catch (err) {
       this.failWith(err, flags);
     } finally {
-      interrupt.dispose();
+      interrupt?.dispose();
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration, parseSegment, parseStartAt, type Segment } from '@loadctl/core';
+import { DEFAULT_HTTP_CLIENT, HTTP_CLIENTS, parseDuration, parseSegment, type Segment } from '@loadctl/core';
+import { parseStartAt } from '@loadctl/core/internal';
 
 /** A duration flag (`30s`, `5m`, `1h30m`) parsed to milliseconds. */
 export const durationFlag = Flags.custom<number>({
@@ -73,6 +74,13 @@ export const shardFlags = {
 export const CHECKPOINT_HELP =
   'save the cumulative figures to checkpoint.json in the output directory this often, so that `loadctl report DIR` works after a kill (default 1m)';
 
+/** `--seed`: the run's PRNG seed (run, quick), so template randomness, random rows and think times replay. */
+export const seedFlag = Flags.integer({
+  description: "seed of the run's random numbers (randomInt, pick, random data rows, think times): the same seed replays them; the result records the one used (meta.seed)",
+  min: 0,
+  max: 2 ** 32 - 1,
+});
+
 /** Flags of every load-producing command: workers, output and reporters. */
 export const runFlags = {
   workers: countFlag({ description: 'worker threads generating load (default: CPU cores - 1)' }),
@@ -95,7 +103,7 @@ export const runFlags = {
   out: Flags.string({ char: 'o', description: 'write the result file (result.json) here' }),
   html: Flags.string({ description: 'write the HTML report here' }),
   junit: Flags.string({ description: 'write JUnit XML (thresholds and checks as test cases) here' }),
-  reporter: Flags.string({ description: 'stream results to a sink during the run (repeatable)', multiple: true, options: ['influxdb', 'prometheus'] }),
+  reporter: Flags.string({ description: 'stream results to a sink during the run (influxdb, prometheus), or use a reporter module of your own (./my-reporter.mjs: default export (options) => Reporter); repeatable', multiple: true }),
   'influxdb-url': Flags.string({ description: 'InfluxDB URL (env LOADCTL_INFLUXDB_URL)', env: 'LOADCTL_INFLUXDB_URL' }),
   'influxdb-db': Flags.string({ description: 'InfluxDB 1.x database (v1 write API)', env: 'LOADCTL_INFLUXDB_DB' }),
   'influxdb-rp': Flags.string({ description: 'InfluxDB 1.x retention policy' }),

@@ -1,4 +1,5 @@
-import { LoadctlError, splitMonitorName, type MonitorConfig } from '@loadctl/core';
+import { LoadctlError, type MonitorConfig } from '@loadctl/core';
+import { splitMonitorName } from '@loadctl/core/internal';
 
 export interface MonitorFlags {
   'monitor-pid'?: string[];

@@ -5,7 +5,7 @@
  * (2 or 3, with a stable `code`); anything else means the run could not proceed.
  * User-fixable errors print one line (and a hint), no stack unless --debug.
  */
-import { LoadctlError, type Summary } from '@loadctl/core';
+import { LoadctlError, type RunHandle, type Summary } from '@loadctl/core';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, cannotProceed: 3, interrupted: 130 } as const;
 
@@ -66,35 +66,50 @@ export function describeError(err: unknown, debug: boolean): DescribedError {
 }
 
 /**
- * Interrupts: the first SIGINT/SIGTERM stops the run (`signal`: in-flight requests dropped,
- * reporters flushed, results written); a second one ends it at once (`force`: workers
- * terminated, sinks not waited for, the result files still written); a third exits
- * without results (temp files are removed on exit, never left behind).
+ * Interrupts: the first SIGINT/SIGTERM stops the run (in-flight requests dropped, reporters
+ * flushed, results written); a second one ends it at once (workers terminated, sinks not
+ * waited for, the result files still written); a third exits without results (temp files
+ * are removed on exit, never left behind).
  */
-export function interruptSignal(): { signal: AbortSignal; force: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  const force = new AbortController();
+function onInterrupts(first: () => void, second: () => void): { dispose(): void } {
   let count = 0;
   const onSignal = (): void => {
     count++;
     if (count === 1) {
       process.stderr.write('\nstopping: finishing up and writing results (Ctrl-C again to stop at once)\n');
-      ac.abort();
+      first();
     } else if (count === 2) {
       process.stderr.write('\nstopping at once: writing what was measured (Ctrl-C again to quit without results)\n');
-      force.abort();
+      second();
     } else process.exit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    signal: ac.signal,
-    force: force.signal,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
   };
+}
+
+/** Interrupts as signals, for commands that are not a single run (capacity). */
+export function interruptSignal(): { signal: AbortSignal; force: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const force = new AbortController();
+  const { dispose } = onInterrupts(
+    () => ac.abort(),
+    () => force.abort(),
+  );
+  return { signal: ac.signal, force: force.signal, dispose };
+}
+
+/** Interrupts of a run handle (`start`, `startQuick`): Ctrl-C stops it, a second Ctrl-C at once. */
+export function stopOnInterrupt(test: RunHandle): { dispose(): void } {
+  return onInterrupts(
+    () => void test.stop({ graceful: false }).catch(() => undefined),
+    () => void test.stop({ force: true }).catch(() => undefined),
+  );
 }
 
 /** Tell where the result files went (the file reporters' notes), and which could not be written, on stderr. */

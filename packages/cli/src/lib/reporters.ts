@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { checkOutputPaths, checkWritableDir, createReporters } from '@loadctl/reporters';
-import type { Reporter, ReporterConfig } from '@loadctl/core';
+import { checkOutputPaths, checkWritableDir, createReporters, isReporterModule, loadReporterModule } from '@loadctl/reporters';
+import { LoadctlError, type Reporter, type ReporterConfig } from '@loadctl/core';
 
 export interface OutputFlags {
   json?: boolean;
@@ -23,10 +23,30 @@ function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
-/** The reporters the output flags (and a scenario's `reporters:` section) ask for. */
-export function reportersFor(flags: OutputFlags, config: unknown, scenarioReporters: readonly ReporterConfig[] = [], defaultOutDir?: string): Reporter[] {
-  const configs: ReporterConfig[] = [...scenarioReporters];
+const SINKS = ['influxdb', 'prometheus'];
+
+/**
+ * The reporters the output flags (and a scenario's `reporters:` section) ask for: the
+ * built-in ones, then reporter modules (`--reporter ./x.mjs`, relative to the working
+ * directory; `type: ./x.mjs` in a scenario, relative to `scenarioDir`).
+ */
+export async function reportersFor(
+  flags: OutputFlags,
+  config: unknown,
+  scenarioReporters: readonly ReporterConfig[] = [],
+  defaultOutDir?: string,
+  scenarioDir?: string,
+): Promise<Reporter[]> {
+  const configs: ReporterConfig[] = scenarioReporters.filter((c) => !isReporterModule(c.type));
+  const modules = scenarioReporters.filter((c) => isReporterModule(c.type)).map((c) => ({ spec: c.type, options: c.options, baseDir: scenarioDir }));
   for (const type of flags.reporter ?? []) {
+    if (isReporterModule(type)) {
+      modules.push({ spec: type, options: {}, baseDir: undefined });
+      continue;
+    }
+    if (!SINKS.includes(type)) {
+      throw new LoadctlError('E_BAD_OPTION', `unknown --reporter "${type}"`, 2, `expected ${SINKS.join(', ')} or the path of a reporter module, e.g. ./my-reporter.mjs`);
+    }
     const fromFlags =
       type === 'influxdb'
         ? defined({ url: flags['influxdb-url'], db: flags['influxdb-db'], rp: flags['influxdb-rp'], org: flags['influxdb-org'], bucket: flags['influxdb-bucket'], flushIntervalMs: flags['influxdb-flush'] })
@@ -35,12 +55,13 @@ export function reportersFor(flags: OutputFlags, config: unknown, scenarioReport
     if (existing >= 0) configs[existing] = { type, options: { ...configs[existing].options, ...fromFlags } };
     else configs.push({ type, options: fromFlags });
   }
-  return createReporters(
+  const outDir = flags['out-dir'] ?? defaultOutDir;
+  const reporters = createReporters(
     {
       config,
       quiet: flags.quiet,
       silentSummary: flags.json,
-      outDir: flags['out-dir'] ?? defaultOutDir,
+      outDir,
       resultFile: flags.out,
       htmlFile: flags.html,
       junitFile: flags.junit,
@@ -48,6 +69,8 @@ export function reportersFor(flags: OutputFlags, config: unknown, scenarioReport
     },
     configs,
   );
+  for (const m of modules) reporters.push(await loadReporterModule(m.spec, { options: m.options, outDir, quiet: flags.quiet === true, env: process.env, baseDir: m.baseDir }));
+  return reporters;
 }
 
 /**

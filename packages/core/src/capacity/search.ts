@@ -18,6 +18,7 @@
  * planned that would not fit in maxDurationMs (judged from the time steps took
  * so far, overheads included).
  */
+import { LoadctlError } from '../errors.js';
 import type { CapacityLimit, CapacityStatus, CapacityStepKind, CapacityStopReason } from '../metrics/capacity-model.js';
 
 export type Resolution = { kind: 'relative' | 'absolute'; value: number };
@@ -92,10 +93,10 @@ export interface SearchState {
   readonly confirmedRate: number | null;
 }
 
-export class SearchSettingsError extends Error {
-  readonly code = 'E_BAD_OPTION';
+export class SearchSettingsError extends LoadctlError {
+  declare readonly code: 'E_BAD_OPTION';
   constructor(message: string) {
-    super(message);
+    super('E_BAD_OPTION', message, 2);
     this.name = 'SearchSettingsError';
   }
 }

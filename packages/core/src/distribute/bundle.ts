@@ -39,22 +39,28 @@ export function bundleScenario(scenarioFile: string, scenario: Scenario): Scenar
   const scenarioPath = keyOf(basename(scenarioFile));
   const entries: BundleEntry[] = [{ key: scenarioPath, path: scenarioPath, text: readFileSync(scenarioFile, 'utf8') }];
   const seen = new Set<string>();
-  for (const [name, d] of Object.entries(scenario.data)) {
-    if (d.file === '(inline)') continue;
-    const abs = isAbsolute(d.file) ? d.file : resolve(base, d.file);
+  /** `asWritten`: the path as the scenario gives it (an absolute one is not mounted next to it). */
+  const add = (file: string, asWritten: string, what: string, prefix: string): void => {
+    const abs = isAbsolute(file) ? file : resolve(base, file);
     const rel = relative(base, abs);
-    if (isAbsolute(d.file) || rel.startsWith('..') || isAbsolute(rel)) {
+    if (isAbsolute(asWritten) || rel.startsWith('..') || isAbsolute(rel)) {
       throw badInput(
         'E_K8S_DATA_FILE',
-        `data source "${name}": ${d.file} is outside the scenario's folder, so it cannot be mounted next to it`,
-        'give data files as paths relative to the scenario file, in its folder or below, or bake them into the image',
+        `${what}: ${file} is outside the scenario's folder, so it cannot be mounted next to it`,
+        'give data files and the hooks module as paths relative to the scenario file, in its folder or below, or bake them into the image',
       );
     }
     const path = normalize(rel).split(sep).join('/');
-    if (seen.has(path)) continue;
+    if (seen.has(path)) return;
     seen.add(path);
-    entries.push({ key: `data-${entries.length}.${keyOf(basename(path))}`, path, text: readFileSync(abs, 'utf8') });
+    entries.push({ key: `${prefix}-${entries.length}.${keyOf(basename(path))}`, path, text: readFileSync(abs, 'utf8') });
+  };
+  for (const [name, d] of Object.entries(scenario.data)) {
+    if (d.file === '(inline)') continue;
+    add(d.file, d.file, `data source "${name}"`, 'data');
   }
+  // The hooks module (stored resolved; one file: what it imports must be in the image).
+  if (scenario.hooks !== undefined && !/^file:/i.test(scenario.hooks)) add(scenario.hooks, relative(base, scenario.hooks), 'hooks module', 'hooks');
   const bytes = entries.reduce((n, e) => n + Buffer.byteLength(e.text) + e.key.length, 0);
   if (bytes > CONFIGMAP_LIMIT_BYTES) {
     throw badInput(

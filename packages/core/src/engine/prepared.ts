@@ -14,6 +14,9 @@ export interface PreparedStep {
   recorder: RequestRecorder;
   /** Captures or checks to run on the response. */
   hasEvaluation: boolean;
+  /** Buffer the response body / keep its headers: for the step's captures and checks, or for afterResponse. */
+  needsBody: boolean;
+  needsHeaders: boolean;
   /**
    * A pool for a step whose absolute URL points at another origin than the target; null for
    * the target (and in a worker with no connections, which starts no iteration).
@@ -53,6 +56,8 @@ export interface PrepareContext {
   recorderFor(name: string): RequestRecorder;
   /** Pools to origins other than the target, one per origin, created here on first use. */
   foreignPools: Map<string, Pool>;
+  /** JavaScript hooks run in this worker: iterations need a context; afterResponse reads every body and header. */
+  hooks?: { afterResponse: boolean };
 }
 
 function prepareStep(step: CompiledStep, c: PrepareContext): PreparedStep {
@@ -72,13 +77,24 @@ function prepareStep(step: CompiledStep, c: PrepareContext): PreparedStep {
       c.foreignPools.set(step.origin, foreign);
     }
   }
-  return { step, recorder: c.recorderFor(step.name), hasEvaluation: step.hasEvaluation, foreign, staticOpts, staticBytesOut, timeoutMs: step.timeoutMs };
+  const all = c.hooks?.afterResponse === true;
+  return {
+    step,
+    recorder: c.recorderFor(step.name),
+    hasEvaluation: step.hasEvaluation,
+    needsBody: all || step.needsBody,
+    needsHeaders: all || step.needsHeaders,
+    foreign,
+    staticOpts,
+    staticBytesOut,
+    timeoutMs: step.timeoutMs,
+  };
 }
 
 export function prepareFlows(program: CompiledProgram, c: PrepareContext): PreparedFlow[] {
   return program.flows.map((f) => {
     const steps = f.steps.map((step) => prepareStep(step, c));
-    const stateless = f.dataSources.length === 0 && steps.every((p) => p.staticOpts !== null && !p.hasEvaluation);
+    const stateless = c.hooks === undefined && f.dataSources.length === 0 && steps.every((p) => p.staticOpts !== null && !p.hasEvaluation);
     const flow: PreparedFlow = { name: f.name, recorder: new FlowRecorder(), steps, stateless };
     if (f.pace) flow.pace = f.pace;
     return flow;

@@ -10,12 +10,14 @@ import type { ThinkTime } from '../plan/program.js';
 import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool, HttpClient, Waiter } from './connections.js';
 import { Exchange } from './exchange.js';
+import { hookCheckName } from './hooks.js';
+import { HookFailure, hookResponse, invoke, MutableRequest, RunnerHookContext, type WorkerHooks } from './hook-calls.js';
 import type { PreparedFlow, PreparedStep } from './prepared.js';
 import type { CheckRecorder, DelayRecorder } from './recorder.js';
 
 /** What a runner needs of its worker's runtime (runtime.ts implements it). */
 export interface RunnerHost {
-  readonly program: Pick<CompiledProgram, 'nextFlow' | 'newIteration' | 'thinkMs'>;
+  readonly program: Pick<CompiledProgram, 'nextFlow' | 'newIteration' | 'thinkMs' | 'random'>;
   readonly flows: readonly PreparedFlow[];
   readonly checks: CheckRecorder;
   /** The worker's generator-delay histogram (every request sent, all names). */
@@ -26,6 +28,8 @@ export interface RunnerHost {
   readonly draining: boolean;
   /** Stopped: no new steps either. */
   readonly stopping: boolean;
+  /** The scenario's JavaScript hooks; null without (steps then take the prebuilt fast path). */
+  readonly hooks: WorkerHooks | null;
   requestBytes(method: string, path: string, headers: string[], body: string | null): number;
 }
 
@@ -53,6 +57,10 @@ export class IterationRunner implements Waiter {
   private timer: NodeJS.Timeout | null = null;
   /** What the timer waits for: think time between steps, after the last step, or the pace after an iteration. */
   private waiting: 'think' | 'trailing' | 'pace' | null = null;
+  /** With hooks: their context, the request beforeRequest edits, and the edited request to send. */
+  private readonly hookCtx: RunnerHookContext | null = null;
+  private readonly hookReq: MutableRequest | null = null;
+  private hookedOpts: Dispatcher.DispatchOptions | null = null;
 
   constructor(
     private readonly rt: RunnerHost,
@@ -61,6 +69,21 @@ export class IterationRunner implements Waiter {
     private readonly onIterationEnd: (r: IterationRunner) => void,
   ) {
     this.exchange = new Exchange((x) => this.onExchangeDone(x), rt.generatorDelay);
+    const hooks = rt.hooks;
+    if (hooks !== null) {
+      this.hookCtx = new RunnerHookContext(hooks.data, hooks.worker, vu, this);
+      if (hooks.beforeRequest) this.hookReq = new MutableRequest();
+    }
+  }
+
+  /** A check counted by a hook (HookContextHost). */
+  recordCheck(name: string, passed: boolean): void {
+    this.rt.checks.record(name, passed);
+    if (!passed) this.failed = true;
+  }
+
+  random(): number {
+    return this.rt.program.random();
   }
 
   startIteration(originAt: number): void {
@@ -72,6 +95,18 @@ export class IterationRunner implements Waiter {
     this.iterationStart = originAt;
     this.failed = false;
     this.stepIndex = 0;
+    const hooks = this.rt.hooks;
+    if (hooks !== null) {
+      this.hookCtx!.begin(this.flow.name, this.ctx);
+      if (hooks.beforeFlow) {
+        const out = invoke('beforeFlow', hooks.beforeFlow, this.hookCtx!, undefined, this.flow.steps[0].timeoutMs);
+        if (out !== undefined) {
+          if (out instanceof HookFailure) this.hookFailed(out, null);
+          else void out.then((f) => (f === undefined ? this.runStep(Math.max(originAt, performance.now())) : this.hookFailed(f, null)));
+          return;
+        }
+      }
+    }
     this.runStep(originAt);
   }
 
@@ -100,12 +135,51 @@ export class IterationRunner implements Waiter {
       return;
     }
     this.stepDueAt = dueAt;
+    if (this.hookReq !== null) this.beforeRequest(this.flow.steps[this.stepIndex]);
+    else this.connect();
+  }
+
+  /** Borrow a connection of the open model's pool (then `grant`), or send on our own. */
+  private connect(): void {
     if (this.borrow && this.flow.steps[this.stepIndex].foreign === null) {
-      this.since = dueAt;
+      this.since = this.stepDueAt;
       this.rt.pool!.acquire(this);
     } else {
       this.send();
     }
+  }
+
+  /** Let beforeRequest edit the request, then send what it made of it. */
+  private beforeRequest(p: PreparedStep): void {
+    const step = p.step;
+    const r = p.staticOpts !== null ? step.staticRequest! : step.render(this.ctx);
+    const req = this.hookReq!.reset(step.name, step.method, step.origin, r.path, r.headers, r.body);
+    const out = invoke('beforeRequest', this.rt.hooks!.beforeRequest!, req, this.hookCtx!, p.timeoutMs);
+    if (out === undefined) this.sendEdited(p);
+    else if (out instanceof HookFailure) this.hookFailed(out, p);
+    else {
+      void out.then((f) => {
+        if (this.rt.stopping) return this.endIncomplete();
+        if (f !== undefined) return this.hookFailed(f, p);
+        // Time spent waiting on the hook is not the request's latency.
+        this.stepDueAt = Math.max(this.stepDueAt, performance.now());
+        this.sendEdited(p);
+      });
+    }
+  }
+
+  private sendEdited(p: PreparedStep): void {
+    const req = this.hookReq!;
+    // Untouched: the prebuilt request of a static step goes as is (send() takes it).
+    if (!(p.staticOpts !== null && req.unchanged())) {
+      try {
+        this.hookedOpts = req.toDispatch();
+      } catch (err) {
+        this.hookFailed(new HookFailure('beforeRequest', err), p);
+        return;
+      }
+    }
+    this.connect();
   }
 
   grant(client: HttpClient): void {
@@ -130,7 +204,11 @@ export class IterationRunner implements Waiter {
     const step: CompiledStep = p.step;
     let opts: Dispatcher.DispatchOptions;
     let bytesOut: number;
-    if (p.staticOpts !== null) {
+    if (this.hookedOpts !== null) {
+      opts = this.hookedOpts;
+      this.hookedOpts = null;
+      bytesOut = this.rt.requestBytes(opts.method, opts.path, opts.headers as string[], opts.body as string | null);
+    } else if (p.staticOpts !== null) {
       opts = p.staticOpts;
       bytesOut = p.staticBytesOut;
     } else {
@@ -138,7 +216,7 @@ export class IterationRunner implements Waiter {
       opts = { path: r.path, method: step.method as Dispatcher.HttpMethod, headers: r.headers, body: r.body, blocking: false };
       bytesOut = this.rt.requestBytes(step.method, r.path, r.headers, r.body);
     }
-    this.exchange.begin(p.recorder, this.stepDueAt, bytesOut, p.timeoutMs, step.needsBody, step.needsHeaders);
+    this.exchange.begin(p.recorder, this.stepDueAt, bytesOut, p.timeoutMs, p.needsBody, p.needsHeaders);
     (p.foreign ?? this.client!).dispatch(opts, this.exchange);
   }
 
@@ -161,26 +239,58 @@ export class IterationRunner implements Waiter {
     if (p.hasEvaluation) {
       const res: ResponseView = {
         status: x.status,
-        headers: p.step.needsHeaders ? x.headerMap() : NO_HEADERS,
-        body: p.step.needsBody ? x.bodyText() : '',
+        headers: p.needsHeaders ? x.headerMap() : NO_HEADERS,
+        body: p.needsBody ? x.bodyText() : '',
         durationMs: x.completedAt - x.originAt,
       };
       const out = p.step.evaluate(res, this.ctx);
       for (const c of out.checks) this.rt.checks.record(c.name, c.passed);
       if (out.failed) this.failed = true;
     }
+    const after = this.rt.hooks?.afterResponse;
+    if (after) {
+      const res = hookResponse(p.step.name, x.status, x.headerMap(), x.bodyText(), x.completedAt - x.originAt);
+      const out = invoke('afterResponse', after, res, this.hookCtx!, p.timeoutMs);
+      if (out instanceof HookFailure) return this.hookFailed(out, null);
+      if (out !== undefined) {
+        void out.then((f) => (f === undefined ? this.nextStep(p, Math.max(x.completedAt, performance.now())) : this.hookFailed(f, null)));
+        return;
+      }
+    }
+    this.nextStep(p, x.completedAt);
+  }
+
+  /** Step `p` is done (its response at `at`): think, then the next step, or the end of the iteration. */
+  private nextStep(p: PreparedStep, at: number): void {
     this.stepIndex++;
     if (this.stepIndex >= this.flow.steps.length) {
-      this.endSteps(x.completedAt, p.step.think);
+      this.endSteps(at, p.step.think);
       return;
     }
     const think = this.rt.program.thinkMs(p.step.think);
     if (think > 0) {
       // The next step is due `think` after this response. The open model times it from then
       // (a late timer is generator delay the latency must show); the closed model from the send.
-      const due = x.completedAt + think;
+      const due = at + think;
       this.wait('think', think, () => this.runStep(this.borrow ? due : performance.now()));
-    } else this.runStep(x.completedAt);
+    } else this.runStep(at);
+  }
+
+  /**
+   * A hook failed: its check `hook:<name>` fails and the iteration ends (later steps may need
+   * what the hook did not do). Before a request (`p` given), the request is not sent and its
+   * checks fail, like a request that failed without a response. The end comes on the next
+   * turn, so a hook that always throws cannot recurse into the next iteration.
+   */
+  private hookFailed(f: HookFailure, p: PreparedStep | null): void {
+    this.rt.hooks!.failed(f.hook, f.error);
+    this.rt.checks.record(hookCheckName(f.hook), false);
+    this.failed = true;
+    setImmediate(() => {
+      const now = performance.now();
+      if (p !== null) this.failSteps(p, now);
+      else this.endSteps(now, f.hook === 'afterResponse' ? this.flow.steps[this.stepIndex].step.think : undefined);
+    });
   }
 
   /**

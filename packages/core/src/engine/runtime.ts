@@ -7,13 +7,15 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import type { Pool } from 'undici';
-import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { HookErrorReport, WorkerSnapshot } from '../metrics/snapshot.js';
 import type { Stripe } from '../plan/stripe.js';
 import type { WorkerPlan } from '../plan/worker-plan.js';
 import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
 import type { Exchange } from './exchange.js';
+import type { WorkerHooks } from './hook-calls.js';
+import type { Hooks, WorkerHookName } from './hooks.js';
 import { prepareFlows, requestBytes, type PreparedFlow } from './prepared.js';
 import { CheckRecorder, DelayRecorder, RequestRecorder } from './recorder.js';
 
@@ -27,6 +29,19 @@ export interface RuntimeOptions {
   program: CompiledProgram;
   intervalMs: number;
   port: MessagePort;
+  /** The imported hooks module (plan.hooks), if any. */
+  hooks?: Hooks | null;
+}
+
+/** An error's stack without loadctl's own frames (the engine's and node's internals). */
+function hookStack(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack : undefined;
+  if (stack === undefined) return undefined;
+  const engineDir = new URL('.', import.meta.url).href;
+  return stack
+    .split('\n')
+    .filter((l) => !l.includes(engineDir) && !l.includes('node:internal'))
+    .join('\n');
 }
 
 export class WorkerRuntime {
@@ -46,6 +61,10 @@ export class WorkerRuntime {
   /** Runners to sweep for timeouts and to abort on interrupt. */
   readonly runners: InFlight[] = [];
   activeUsers: () => number = () => 0;
+  /** The scenario's JavaScript hooks; null without. */
+  readonly hooks: WorkerHooks | null;
+  private readonly hookErrorsSeen = new Set<string>();
+  private hookErrors: HookErrorReport[] = [];
 
   // open-model counters of the current tick
   scheduled = 0;
@@ -74,12 +93,36 @@ export class WorkerRuntime {
     this.intervalMs = o.intervalMs;
     this.port = o.port;
     this.hostHeaderBytes = `host: ${o.plan.target.host}\r\n`.length;
+    const h = o.hooks ?? null;
+    this.hooks =
+      h === null
+        ? null
+        : {
+            beforeFlow: h.beforeFlow,
+            beforeRequest: h.beforeRequest,
+            afterResponse: h.afterResponse,
+            data: o.plan.hooks?.data,
+            worker: o.plan.worker,
+            failed: (hook, err) => this.hookFailed(hook, err),
+          };
     this.flows = prepareFlows(o.program, {
       hostHeaderBytes: this.hostHeaderBytes,
       foreignConnections: o.plan.foreignConnections,
       recorderFor: (name) => this.recorderFor(name),
       foreignPools: this.foreignPools,
+      hooks: h === null ? undefined : { afterResponse: h.afterResponse !== undefined },
     });
+  }
+
+  /** Keep the first error of each hook, with its stack, for the next snapshot. */
+  private hookFailed(hook: WorkerHookName, err: unknown): void {
+    if (this.hookErrorsSeen.has(hook)) return;
+    this.hookErrorsSeen.add(hook);
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : `threw ${typeof err === 'string' ? JSON.stringify(err) : String(err)}`;
+    const report: HookErrorReport = { hook, worker: this.o.plan.worker, message };
+    const stack = hookStack(err);
+    if (stack !== undefined) report.stack = stack;
+    this.hookErrors.push(report);
   }
 
   private recorderFor(name: string): RequestRecorder {
@@ -163,6 +206,10 @@ export class WorkerRuntime {
       cpu: elu.utilization,
       eventLoopLagMs: lagMs,
     };
+    if (this.hookErrors.length > 0) {
+      snap.hookErrors = this.hookErrors;
+      this.hookErrors = [];
+    }
     this.scheduled = this.started = this.dropped = this.missed = this.late = 0;
     return snap;
   }

@@ -16,6 +16,7 @@ import type { ConnectionOptions, HttpClientKind } from './connections.js';
 import type { MainToWorker } from './control.js';
 import type { ArrivalTimerKind } from './precise-timer.js';
 import { RunStoppedError } from './errors.js';
+import { importHooks, type Hooks } from './hooks.js';
 import { OpenDriver } from './open-driver.js';
 import { WorkerRuntime } from './runtime.js';
 
@@ -48,10 +49,10 @@ function warmupRate(load: OpenLoadPlan): number {
  * what is still in flight is abandoned (a slow or silent target cannot hold the run back).
  * Returns the requests it sent.
  */
-async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): Promise<number> {
+async function warmUp(task: WorkerTask, program: CompiledProgram, hooks: Hooks | null, ms: number): Promise<number> {
   const { plan } = task;
   const { port1, port2 } = new MessageChannel();
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1 });
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1, hooks });
   const connection = connectionOf(plan, task.httpClient);
   const load = plan.load;
   let driver: ClosedDriver | OpenDriver;
@@ -87,9 +88,11 @@ async function warmUp(task: WorkerTask, program: CompiledProgram, ms: number): P
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { plan, port } = task;
-  const warmupRequests = task.warmupMs > 0 ? await warmUp(task, compileWorker(plan), task.warmupMs) : 0;
+  // Hooks are imported here, by path: functions cannot be sent to a thread.
+  const hooks = plan.hooks ? await importHooks(plan.hooks.module) : null;
+  const warmupRequests = task.warmupMs > 0 ? await warmUp(task, compileWorker(plan), hooks, task.warmupMs) : 0;
   const program = compileWorker(plan);
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port });
+  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port, hooks });
   const connection = connectionOf(plan, task.httpClient);
   const load = plan.load;
   const driver =

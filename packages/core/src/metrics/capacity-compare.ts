@@ -14,25 +14,42 @@ import type { RunResult } from './model.js';
 export interface CapacityCompareOptions {
   /** Allowed relative drop of the maximum RPS (0.05 = 5%). Default 0.10. */
   maxRpsDrop?: number;
-  /** Allowed relative increase of p99 at an offered load both runs held; undefined: shown, not judged. */
+  /** Allowed relative increase of p99 (a ratio: 0.2 = 20 %) at an offered load both runs held; undefined: shown, not judged. */
   maxLatencyIncrease?: number;
 }
 
+/** One side of a capacity comparison. */
 export interface CapacitySide {
+  /** Requests/s at the highest rate that met the SLOs. */
   maxRps: number;
+  /** The highest offered rate that met the SLOs (iterations/s). */
   maxRate: number;
   status: CapacityReport['status'];
   limitedBy: CapacityReport['limitedBy'];
   confirmed: boolean;
 }
 
+/** How a step ended, beside its latency. */
+export interface StepOutcome {
+  /** Failed requests / requests (ratio 0..1). */
+  errorRate: number;
+  verdict: CapacityStep['verdict'];
+}
+
 export interface CapacityStepComparison {
   /** Offered rate (iterations/s), the base's. */
   rate: number;
-  base: CapacityLatency & { errorRate: number; verdict: CapacityStep['verdict'] };
-  current: CapacityLatency & { errorRate: number; verdict: CapacityStep['verdict'] };
+  base: CapacityLatency & StepOutcome;
+  current: CapacityLatency & StepOutcome;
   /** Relative changes of the percentiles (current / base − 1). */
-  change: { p50: number; p95: number; p99: number };
+  change: {
+    /** Ratio (0.1 = 10 % slower). */
+    p50: number;
+    /** Ratio. */
+    p95: number;
+    /** Ratio. */
+    p99: number;
+  };
   regressions: string[];
 }
 
@@ -40,14 +57,20 @@ export interface CapacityComparison {
   kind: 'capacity';
   base: CapacitySide;
   current: CapacitySide;
-  /** Relative change of max RPS, or null when the base has none. */
+  /** Relative change of max RPS (a ratio: −0.1 = 10 % fewer), or null when the base has none. */
   change: number | null;
   steps: CapacityStepComparison[];
   regressions: string[];
   warnings: string[];
   verdict: 'ok' | 'regressed' | 'inconclusive';
   regressed: boolean;
-  options: { maxRpsDrop: number; maxLatencyIncrease: number | null };
+  /** The limits judged against. */
+  options: {
+    /** Ratio (0.1 = 10 %). */
+    maxRpsDrop: number;
+    /** Ratio, or null when latency was not judged. */
+    maxLatencyIncrease: number | null;
+  };
 }
 
 export function isCapacityResult(r: RunResult): boolean {

@@ -14,6 +14,7 @@ export interface CapacitySloResult {
   scope: string;
   /** Measured value in `unit` (ms, ratio 0..1, 1/s), null without data. */
   actual: number | null;
+  /** The SLO's limit in `unit` (ms, ratio 0..1, 1/s). */
   limit: number;
   unit: string;
   passed: boolean;
@@ -42,10 +43,15 @@ export type CapacityStepKind = 'climb' | 'descend' | 'bisect' | 'confirm' | 'ret
  * generator: the step cannot be judged (load not delivered, generator saturated); aborted: cut short, not judged. */
 export type CapacityStepVerdict = 'pass' | 'fail' | 'generator' | 'aborted';
 
+/** Latency figures of a step (ms). */
 export interface CapacityLatency {
+  /** Median (ms). */
   p50: number;
+  /** 95th percentile (ms). */
   p95: number;
+  /** 99th percentile (ms). */
   p99: number;
+  /** Mean (ms). */
   mean: number;
 }
 
@@ -69,6 +75,7 @@ export interface CapacityStep {
   achievedRate: number;
   /** Requests completed per second in the measured window. */
   throughputRps: number;
+  /** Requests completed in the measured window (count). */
   requests: number;
   /** Failed requests / requests (status >= 400 or transport error). */
   errorRate: number;
@@ -85,7 +92,16 @@ export interface CapacityStep {
   /** Arrivals dropped at the in-flight cap in the measured window. */
   dropped: number;
   /** Generator health in the measured window: median and worst of the per-interval values. */
-  generator: { cpu: number; cpuMax: number; eventLoopLagMs: number; eventLoopLagMaxMs: number };
+  generator: {
+    /** Median worker CPU use (0..1). */
+    cpu: number;
+    /** Highest worker CPU use (0..1). */
+    cpuMax: number;
+    /** Median event-loop lag p99 (ms). */
+    eventLoopLagMs: number;
+    /** Highest event-loop lag p99 (ms). */
+    eventLoopLagMaxMs: number;
+  };
   /** Every SLO at this step. */
   slos: CapacitySloResult[];
   verdict: CapacityStepVerdict;
@@ -95,8 +111,11 @@ export interface CapacityStep {
   reasons: string[];
 }
 
+/** One point of the USL curve. */
 export interface UslPoint {
+  /** Requests in flight (count, from Little's law). */
   concurrency: number;
+  /** Requests/s. */
   throughput: number;
 }
 
@@ -106,7 +125,7 @@ export interface UslFit {
   lambda: number;
   /** Contention (serialisation), 0..1. */
   sigma: number;
-  /** Coherency (crosstalk), >= 0. */
+  /** Coherency (crosstalk), a ratio >= 0. */
   kappa: number;
   /** Coefficient of determination of the fit over the points used. */
   r2: number;
@@ -122,17 +141,33 @@ export interface UslFit {
   summary: string;
 }
 
+/** The settings a capacity search ran with (docs/capacity.md). */
 export interface CapacitySettings {
+  /** First offered rate (iterations/s). */
   startRate: number;
+  /** Highest rate tried (iterations/s). */
   maxRate: number;
+  /** Lowest rate tried when descending (iterations/s). */
   minRate: number;
+  /** Factor between climbing steps (e.g. 2: each step doubles the rate). */
   growth: number;
-  resolution: { kind: 'relative' | 'absolute'; value: number };
+  /** When the search stops: a relative resolution (ratio 0..1 of the rate) or an absolute one (iterations/s). */
+  resolution: {
+    kind: 'relative' | 'absolute';
+    /** A ratio (relative) or iterations/s (absolute). */
+    value: number;
+  };
+  /** Hold of each step (ms). */
   stepMs: number;
+  /** First part of each step left out of its figures (ms). */
   warmupMs: number;
+  /** Hold of the confirmation (ms); 0: none. */
   confirmMs: number;
+  /** Budget of the whole search (ms). */
   maxDurationMs: number;
+  /** In-flight cap of every step (iterations, count). */
   maxInFlight?: number;
+  /** Connections of every step (count). */
   connections?: number;
 }
 
@@ -143,7 +178,7 @@ export interface CapacitySizing {
   headroom: number;
   /** Requests/s one instance is planned at: maxRps × (1 − headroom). */
   perInstanceRps: number;
-  /** Instances needed, or null when no capacity was measured. */
+  /** Instances needed (count), or null when no capacity was measured. */
   instances: number | null;
   /** True when maxRps is only a lower bound: the count is then an upper bound. */
   upperBound: boolean;
@@ -159,12 +194,16 @@ export interface CapacityReport {
   maxRps: number;
   /** The answer held over the longer confirmation window. */
   confirmed: boolean;
-  /** The step the answer comes from (its confirmation when there is one). */
+  /** Index of the step the answer comes from (its confirmation when there is one). */
   answerStep: number | null;
-  /** The lowest offered rate that failed an SLO, if any. */
+  /** The lowest offered rate (iterations/s) that failed an SLO, if any. */
   lowestFailingRate: number | null;
   /** Where latency or throughput bent away from the offered load, if seen. */
-  knee: { rate: number; reason: string } | null;
+  knee: {
+    /** Offered rate (iterations/s). */
+    rate: number;
+    reason: string;
+  } | null;
   /** One or two sentences: the answer and why it is what it is. */
   explanation: string;
   /** The SLOs as "scope: expression". */
@@ -174,7 +213,11 @@ export interface CapacityReport {
   usl: UslFit | null;
   sizing?: CapacitySizing;
   /** --min-rps: passed true/false, or null when the search cannot tell. */
-  gate?: { minRps: number; passed: boolean | null };
+  gate?: {
+    /** The gate (requests/s). */
+    minRps: number;
+    passed: boolean | null;
+  };
   /** Wall time of the whole search (ms). */
   elapsedMs: number;
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { trackTempFile } from '../atomic-write.js';
+import { LoadctlError } from '../errors.js';
 import { RESULT_SCHEMA_VERSION, type Summary } from './model.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -71,8 +72,10 @@ export async function writeCheckpoint(path: string, c: Checkpoint): Promise<void
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
   const value = JSON.parse(await readFile(path, 'utf8')) as Partial<Checkpoint> | null;
   if (!value || value.format !== 'loadctl-checkpoint' || typeof value.intervals !== 'number' || !value.summary) {
-    throw new Error('not a loadctl checkpoint');
+    throw new LoadctlError('E_CHECKPOINT', 'not a loadctl checkpoint', 2);
   }
-  if ((value.schemaVersion ?? 0) > RESULT_SCHEMA_VERSION) throw new Error(`written by a newer loadctl (schema version ${value.schemaVersion})`);
+  if ((value.schemaVersion ?? 0) > RESULT_SCHEMA_VERSION) {
+    throw new LoadctlError('E_CHECKPOINT', `written by a newer loadctl (schema version ${value.schemaVersion})`, 2, 'read it with that version or a newer one');
+  }
   return value as Checkpoint;
 }

@@ -14,20 +14,25 @@ export interface CompareOptions {
   maxLatencyIncrease?: number;
   /** Allowed relative drop of throughput (successful requests/s). Default 0.10. */
   maxRpsDrop?: number;
-  /** Allowed absolute increase of the error rate (0.01 = one percentage point). Default 0.01. */
+  /** Allowed absolute increase of the error rate, a ratio (0.01 = one percentage point). Default 0.01. */
   maxErrorRateIncrease?: number;
 }
 
+/** The figures compared for one request name (or the total). */
 export interface RunFigures {
+  /** Requests (count). */
   count: number;
   /** All requests per second (over the load window). */
   rps: number;
   /** Successful requests per second (status < 400): what a regression in throughput is judged on. */
   throughput: number;
+  /** Failed requests / requests (ratio 0..1). */
   errorRate: number;
-  /** Latency in ms. */
+  /** Latency median (ms). */
   p50: number;
+  /** Latency p95 (ms). */
   p95: number;
+  /** Latency p99 (ms). */
   p99: number;
 }
 
@@ -36,7 +41,20 @@ export interface RequestComparison {
   base: RunFigures | null;
   current: RunFigures | null;
   /** Relative changes (current / base - 1); error rate as an absolute difference. */
-  change: { p50: number; p95: number; p99: number; rps: number; throughput: number; errorRate: number } | null;
+  change: {
+    /** Relative change of the median (ratio: 0.1 = 10 % slower). */
+    p50: number;
+    /** Relative change of p95 (ratio). */
+    p95: number;
+    /** Relative change of p99 (ratio). */
+    p99: number;
+    /** Relative change of requests/s (ratio). */
+    rps: number;
+    /** Relative change of successful requests/s (ratio). */
+    throughput: number;
+    /** Absolute change of the error rate (ratio: 0.01 = one percentage point). */
+    errorRate: number;
+  } | null;
   /** Human reasons this request regressed; empty when it did not. */
   regressions: string[];
 }

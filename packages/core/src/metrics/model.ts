@@ -36,10 +36,15 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
 
 /** Latency figures in microseconds, computed from an HDR histogram. */
 export interface LatencySummary {
+  /** Requests the figures cover (count). */
   count: number;
+  /** Lowest latency (µs). */
   min: number;
+  /** Mean latency (µs). */
   mean: number;
+  /** Standard deviation (µs). */
   stdev: number;
+  /** Highest latency (µs). */
   max: number;
   /** Keys are percentile labels as in PERCENTILES: "50", "75", "90", "95", "99", "99.9", "99.99". */
   percentiles: Record<string, number>;
@@ -55,13 +60,15 @@ export interface RequestStats {
   responses: number;
   /** Requests that ended in an error (no HTTP status): sum of `errors`. */
   errorCount: number;
-  /** Responses with status >= 400 plus transport errors (what `error_rate` uses). */
+  /** Responses with status >= 400 plus transport errors (what `error_rate` uses); a count. */
   failed: number;
   /** HTTP status code -> count, e.g. { "200": 980, "500": 20 }. */
   statuses: Record<string, number>;
   /** Transport error kind -> count. */
   errors: Partial<Record<ErrorKind, number>>;
+  /** Bytes received: status line, headers and body. */
   bytesIn: number;
+  /** Bytes sent: request line, headers and body. */
   bytesOut: number;
   /**
    * Latency of every request counted, failed ones included (a timeout at the moment it was
@@ -76,7 +83,9 @@ export interface RequestStats {
 
 /** Iterations of one flow over a window. An iteration fails when a request errors, answers >= 400 or a check fails. */
 export interface FlowStats {
+  /** Iterations completed (count). */
   iterations: number;
+  /** Of `iterations`: the failed ones (count). */
   failed: number;
   /** Whole-iteration duration (µs), think time included. */
   duration: LatencySummary;
@@ -89,14 +98,23 @@ export interface CumulativeFlowStats extends FlowStats {
 }
 
 /** Check outcomes, keyed by check name. */
-export type CheckCounts = Record<string, { passes: number; fails: number }>;
+export type CheckCounts = Record<
+  string,
+  {
+    /** Evaluations that passed (count). */
+    passes: number;
+    /** Evaluations that failed (count). */
+    fails: number;
+  }
+>;
 
 /** Stats of one interval (default 1 s), merged over all workers. */
 export interface Interval {
   /** 0-based tick number since the run start. */
   index: number;
-  /** Epoch ms of the interval's start and end. */
+  /** Epoch ms of the interval's start. */
   start: number;
+  /** Epoch ms of the interval's end. */
   end: number;
   /** ms since the run start at the interval's end. */
   elapsedMs: number;
@@ -174,7 +192,9 @@ export interface MonitorSourceHealth {
   kind: 'pid' | 'cmd' | 'url' | 'generator' | 'host';
   /** What is sampled: "pid 1234", the command, the URL (credentials removed). */
   what: string;
+  /** Samples taken (count). */
   samples: number;
+  /** Of `samples`: those that failed (count). */
   failures: number;
   lastError?: string;
 }
@@ -190,13 +210,14 @@ export interface Trend {
   metric: string;
   /** Least-squares slope, in `unit` per hour. */
   slopePerHour: number;
-  /** 95 % confidence interval of the slope (autocorrelation-corrected), `unit` per hour. */
+  /** Low end of the slope's 95 % confidence interval (autocorrelation-corrected), `unit` per hour. */
   low: number;
+  /** High end of the slope's 95 % confidence interval, `unit` per hour. */
   high: number;
   /** Unit of the series ("bytes", "ms", "ratio", "count", "1/s", "s" or "" when unknown). */
   unit: SeriesUnit;
   verdict: 'stable' | 'growing' | 'degrading';
-  /** Mean of the series over the window. */
+  /** Mean of the series over the window, in `unit`. */
   mean: number;
   /** Points (intervals) the fit used. */
   points: number;
@@ -208,8 +229,9 @@ export interface Trend {
 export interface SoakVerdict {
   status: 'stable' | 'leaking' | 'degrading' | 'too_short';
   headline: string;
-  /** The steady window the trends cover, ms since the run start. */
+  /** Start of the steady window the trends cover, ms since the run start. */
   fromMs: number;
+  /** End of that window, ms since the run start. */
   toMs: number;
 }
 
@@ -231,10 +253,13 @@ export interface RunMeta {
   scenario: string;
   target: string;
   kind: 'quick' | 'scenario';
+  /** Epoch ms at which the load started (the common start of the workers). */
   startedAt: number;
+  /** Worker threads that ran the load (count). */
   workers: number;
   /** Planned duration in ms, if known (undefined for count-bounded runs). */
   plannedDurationMs?: number;
+  /** Length of an interval (ms). */
   intervalMs: number;
   /** This process's part of the whole run (plan/segment.ts): "1/1" all of it, "2/4", "0.2:0.7"; "0/1" in older results. */
   segment: string;
@@ -250,6 +275,8 @@ export interface RunMeta {
   arrivalTimer?: 'precise' | 'coarse';
   /** Unmeasured warm-up asked for before the run (ms; 0: none). Absent in older files. */
   warmupMs?: number;
+  /** Seed of the run's PRNGs (templates' random functions, random rows, think times): give it again (`seed`, `--seed`) to replay them. */
+  seed?: number;
 }
 
 /** One shard result inside a merged result. */
@@ -258,9 +285,13 @@ export interface ShardSource {
   segment: string;
   /** Where it was read from (file path) or the label given to `merge`. */
   source: string;
+  /** Epoch ms at which the shard's load started. */
   startedAt: number;
+  /** Epoch ms at which the shard's run ended. */
   endedAt: number;
+  /** The shard's worker threads (count). */
   workers: number;
+  /** The shard's requests (count). */
   count: number;
 }
 
@@ -279,6 +310,7 @@ export interface ThresholdResult {
   scope: string;
   /** The measured value, in the unit of the metric (ms for latency, ratio 0..1 for rates, 1/s for rps). */
   actual: number | null;
+  /** The limit of the expression, in the same unit as `actual` (ms, ratio 0..1, 1/s). */
   limit: number;
   unit: string;
   passed: boolean;
@@ -306,8 +338,9 @@ export interface Verdict {
 /** The end-of-run summary handed to reporters and returned by `run`/`quick`. */
 export interface Summary {
   meta: RunMeta;
+  /** Epoch ms at which the run ended (the workers' last measurement). */
   endedAt: number;
-  /** The measured run, graceful drain included. */
+  /** Length of the measured run (ms), graceful drain included. */
   durationMs: number;
   /**
    * The load window: from the start until no more iterations started (the planned end, a
@@ -324,10 +357,21 @@ export interface Summary {
    * divided by loadDurationMs, graceful drain excluded); min, max and stdev of the
    * full-length intervals' values.
    */
-  rps: { mean: number; min: number; max: number; stdev: number };
+  rps: {
+    /** Requests/s over the load window. */
+    mean: number;
+    /** Lowest full interval's requests/s. */
+    min: number;
+    /** Highest full interval's requests/s. */
+    max: number;
+    /** Standard deviation of the full intervals' requests/s. */
+    stdev: number;
+  };
+  /** Open model: iterations not started (the in-flight cap was reached, or the load ended first); a count. */
   dropped: number;
   /** Of `dropped`: arrivals not started before the load's end because the generator fell behind. */
   missed?: number;
+  /** Open model: iterations started late, behind their scheduled time (count). */
   late: number;
   /** Open model: fraction by which started iterations fell short of the requested ones (0..1). */
   rateShortfall?: number;
@@ -380,7 +424,7 @@ export interface ReporterLosses {
 
 /** Health of one reporter over the run, as the reporter bus saw it. */
 export interface ReporterHealth {
-  /** Calls that threw or timed out. */
+  /** Calls that threw or timed out (count). */
   errors: number;
   /** Intervals it never got (its queue overflowed or could not be flushed at the end). */
   dropped: number;

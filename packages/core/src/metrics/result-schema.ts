@@ -139,6 +139,7 @@ const RunMeta = Type.Object(
     httpClient: Type.Optional(Type.Union([Type.Literal('fast'), Type.Literal('undici')])),
     arrivalTimer: Type.Optional(Type.Union([Type.Literal('precise'), Type.Literal('coarse')])),
     warmupMs: Type.Optional(Count),
+    seed: Type.Optional(Type.Number({ description: 'seed of the run\'s PRNGs: the same seed replays the same randomness' })),
   },
   { title: 'RunMeta' },
 );

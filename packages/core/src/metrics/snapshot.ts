@@ -20,6 +20,16 @@ export interface RawFlowStats {
   duration: SparseCounts;
 }
 
+/** The first error of one JavaScript hook in one worker (later ones are only counted, as failed checks). */
+export interface HookErrorReport {
+  /** beforeFlow, beforeRequest or afterResponse. */
+  hook: string;
+  worker: number;
+  message: string;
+  /** The error's stack, loadctl's own frames removed. */
+  stack?: string;
+}
+
 export interface WorkerSnapshot {
   type: 'snapshot';
   worker: number;
@@ -47,4 +57,6 @@ export interface WorkerSnapshot {
   /** Event-loop utilisation of the worker thread in this tick (0..1). */
   cpu: number;
   eventLoopLagMs: number;
+  /** First errors of hooks not reported before (absent when none). */
+  hookErrors?: HookErrorReport[];
 }

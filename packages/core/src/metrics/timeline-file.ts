@@ -11,9 +11,9 @@ import type { Timeline } from './result.js';
 export const TIMELINE_FILE = 'timeline.jsonl';
 
 export interface ReadTimelineOptions {
-  /** Read at most this many intervals. */
+  /** Read at most this many intervals (count). */
   limit?: number;
-  /** Called for each line that is not a JSON object (a torn or damaged line). */
+  /** Called for each line that is not a JSON object (a torn or damaged line), with its 1-based line number. */
   onBadLine?(lineNumber: number): void;
 }
 

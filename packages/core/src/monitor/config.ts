@@ -14,7 +14,11 @@ import { badInput } from '../errors.js';
 
 export interface MonitorConfig {
   /** Running processes to sample, by pid. */
-  pids?: ReadonlyArray<{ pid: number; name?: string }>;
+  pids?: ReadonlyArray<{
+    /** Process id (an integer). */
+    pid: number;
+    name?: string;
+  }>;
   /** Commands to start (via /bin/sh), sample and stop at the end. */
   commands?: ReadonlyArray<{ command: string; name?: string }>;
   /** Prometheus text endpoints to scrape every interval. */

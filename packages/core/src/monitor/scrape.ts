@@ -27,7 +27,7 @@ function matches(sample: PromSample, sel: SeriesSelector): boolean {
 }
 
 /** The selected value (summed over matching samples) and whether it is a counter; undefined when absent. */
-export function pickSeries(families: readonly PromFamily[], sel: SeriesSelector): { value: number; counter: boolean } | undefined {
+function pickSeries(families: readonly PromFamily[], sel: SeriesSelector): { value: number; counter: boolean } | undefined {
   const byName = new Map(families.map((f) => [f.name, f]));
   let field: 'value' | 'count' | 'sum' = 'value';
   let family = byName.get(sel.name);

@@ -6,7 +6,9 @@
 
 /** n/d, reduced, d > 0. */
 export interface Fraction {
+  /** Numerator (an integer). */
   readonly n: number;
+  /** Denominator (an integer > 0). */
   readonly d: number;
 }
 

@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { badInput } from '../errors.js';
 import type { DataSource, Scenario } from '../scenario/model.js';
 import { toNumber } from './fraction.js';
+import { hooksModuleUrl } from './hooks.js';
 import { foreignOrigins, planProgram, type ProgramPlan } from './program.js';
 import { workerSeed } from './random.js';
 import { formatSegment, formatSequence, placeSegment, WHOLE_SEGMENT, type Segment, type SegmentSequence } from './segment.js';
@@ -139,11 +140,12 @@ export function plan(s: Scenario, o: PlanOptions): Plan {
   const foreign = foreignOrigins(program).length > 0;
   const seed = o.seed ?? randomInt(0, 2 ** 32 - 1);
   const target = new URL(s.target);
+  const hooksModule = s.hooks === undefined ? undefined : hooksModuleUrl(s.hooks);
   const plans = splitStripe(shard, workers).map((units, w): WorkerPlan => {
     const { load, connections } = shares.worker(units);
     const data: Record<string, DataPlan> = {};
     for (const [name, d] of Object.entries(s.data)) data[name] = shareRows(d, units);
-    return {
+    const wp: WorkerPlan = {
       worker: w,
       workers,
       units,
@@ -155,6 +157,8 @@ export function plan(s: Scenario, o: PlanOptions): Plan {
       foreignConnections: foreign ? connections : 0,
       warmupUsers: Math.min(WARMUP_USERS, connections),
     };
+    if (hooksModule !== undefined) wp.hooks = { module: hooksModule };
+    return wp;
   });
   return {
     segment: label,

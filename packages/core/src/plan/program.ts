@@ -8,7 +8,7 @@
 import type { Capture, Check, Flow, HttpMethod, Scenario, Step, StepBody, Template, TemplateValue, ThinkTime } from '../scenario/model.js';
 import { parseTemplate, templateRefs } from '../scenario/template.js';
 
-export type { ThinkTime };
+export type { ThinkTime, HttpMethod };
 
 export interface StepPlan {
   /** Metric key. */
@@ -33,6 +33,7 @@ export interface StepPlan {
   needsHeaders: boolean;
   /** Captures or checks to run on the response. */
   hasEvaluation: boolean;
+  /** Per-request timeout (ms). */
   timeoutMs: number;
   /** Think time after this step. */
   think?: ThinkTime;
@@ -40,6 +41,7 @@ export interface StepPlan {
 
 export interface FlowPlan {
   name: string;
+  /** Relative weight among the flows (a count: weight 3 runs three times as often as weight 1). */
   weight: number;
   steps: StepPlan[];
   /** Think time after each iteration. */
@@ -133,7 +135,8 @@ function planFlow(s: Scenario, target: URL, f: Flow): FlowPlan {
     weight: f.weight,
     steps: f.steps.map((st) => planStep(s, target, st)),
     dataSources: [...sources].filter((d) => d in s.data),
-    captured: [...new Set(f.steps.flatMap((st) => st.captures.map((c) => c.as)))],
+    // With hooks, any variable may be set per iteration (ctx.vars): templates read it from the iteration first.
+    captured: [...new Set([...f.steps.flatMap((st) => st.captures.map((c) => c.as)), ...(s.hooks !== undefined ? Object.keys(s.variables) : [])])],
   };
   if (f.pace) out.pace = f.pace;
   return out;

@@ -29,7 +29,9 @@ export function stageLabel(stages: ReadonlyArray<{ name?: string }>, i: number):
 
 /** From `atMs` (ms since the start) on, `users` users run (until the next step). */
 export interface UserStep {
+  /** ms since the start of the load. */
   atMs: number;
+  /** Users running from then on (count). */
   users: number;
 }
 

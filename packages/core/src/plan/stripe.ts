@@ -12,6 +12,7 @@ import { smoothWeightedRoundRobin } from './picker.js';
 import { MAX_DENOMINATOR, type SegmentSequence } from './segment.js';
 
 export interface Stripe {
+  /** Units per block (count): the owned slots repeat every `period` units. */
   readonly period: number;
   /** Sorted, distinct, each in [0, period). */
   readonly slots: readonly number[];

@@ -10,6 +10,7 @@ import type { Stripe } from './stripe.js';
 
 export interface ClosedLoadPlan {
   model: 'closed';
+  /** Length of the load (ms). */
   durationMs: number;
   /** This worker's user count over time: its share of the whole run's user steps (spawn rates included). */
   users: UserStep[];
@@ -21,6 +22,7 @@ export interface ClosedLoadPlan {
 
 export interface OpenLoadPlan {
   model: 'open';
+  /** Length of the load (ms). */
   durationMs: number;
   /** The whole run's arrival schedule; the worker starts the arrivals its `units` own, at their global times. */
   startRate: number;
@@ -57,7 +59,7 @@ export interface WorkerPlan {
     host: string;
     /** HTTP pipelining depth per connection. */
     pipelining: number;
-    /** Default per-request timeout (also for waiting for a connection). */
+    /** Default per-request timeout (ms; also for waiting for a connection). */
     timeoutMs: number;
   };
   program: ProgramPlan;
@@ -67,6 +69,16 @@ export interface WorkerPlan {
   foreignConnections: number;
   /** Users of this worker's unmeasured warm-up: its connections, at most 50. */
   warmupUsers: number;
+  /** The scenario's JavaScript hooks: the module each worker imports, and what `setup()` returned (filled in by the run). */
+  hooks?: HooksPlan;
+}
+
+/** Hooks travel as a module URL (functions cannot cross threads) and the setup data (structured-cloned). */
+export interface HooksPlan {
+  /** file: URL of the hooks module. */
+  module: string;
+  /** What `setup()` returned; undefined without setup. */
+  data?: unknown;
 }
 
 export interface Plan {
@@ -74,7 +86,7 @@ export interface Plan {
   segment: string;
   /** The sequence the segment was planned in ("0,1/4,1/2,3/4,1"). */
   sequence: string;
-  /** The segment's length: the fraction of the whole run this process runs (1 for all of it). */
+  /** The segment's length: the fraction of the whole run this process runs (ratio 0..1; 1 for all of it). */
   fraction: number;
   /** Worker threads asked for. */
   requestedWorkers: number;
@@ -94,8 +106,12 @@ export interface PlanNote {
 export interface PlanTotals {
   /** Closed: peak users; open: connections. */
   connections: number;
+  /** Closed model: peak users (count). */
   users?: number;
+  /** Closed model with an iteration bound: iterations (count). */
   iterations?: number;
+  /** Open model: arrivals of the whole schedule (count). */
   arrivals?: number;
+  /** Open model: iterations allowed in flight (count). */
   maxInFlight?: number;
 }

@@ -30,8 +30,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, cut?: AbortSign
   return Promise.race([
     p,
     new Promise<T>((_, reject) => {
+      // Not unref(): a reporter stuck on a promise that nothing keeps alive must still be cut off, not end the process.
       timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-      timer.unref();
       if (cut) {
         onCut = () => reject(new Error(`${what} was cut short: the run was interrupted again`));
         if (cut.aborted) onCut();

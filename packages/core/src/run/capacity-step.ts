@@ -13,6 +13,7 @@ import { stepFigures } from '../capacity/figures.js';
 import { evaluateThresholds, thresholdStatsFromSummary, type ThresholdStats } from '../thresholds/evaluate.js';
 import { parseThreshold } from '../thresholds/parse.js';
 import { execute } from './execute.js';
+import type { HookSession } from './hooks.js';
 
 export interface StepRequest {
   index: number;
@@ -35,6 +36,8 @@ export interface StepContext {
   signal: AbortSignal;
   loadCeiling?: LoadCeilingOption;
   tags?: Record<string, string>;
+  /** The scenario's hooks, set up once for the whole search. */
+  hooks?: HookSession;
   /** Every interval of the step, warm-up included. */
   onInterval(i: Interval, step: StepRequest): void;
 }
@@ -89,6 +92,7 @@ export async function runStep(req: StepRequest, ctx: StepContext): Promise<StepO
     signal: ctx.signal,
     loadCeiling: ctx.loadCeiling,
     preflight: false,
+    hookSession: ctx.hooks,
     tags: { ...ctx.tags, capacity_step: String(req.index + 1) },
     model: `capacity step ${req.index + 1}: open ${req.rate}/s`,
     judge: {

@@ -13,7 +13,7 @@ import { CAPACITY_DEFAULTS, DEFAULT_SLOS, parseResolution, sloLabels, sloSpecs }
 import { finish, nextStep, observe, outcomeOf, SearchSettingsError, startSearch, type Resolution, type SearchState } from '../capacity/search.js';
 import { badInput } from '../errors.js';
 import type { CapacityReport, CapacitySettings, CapacityStep } from '../metrics/capacity-model.js';
-import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict } from '../metrics/model.js';
+import type { Interval, RunMeta, RunResult, Summary, ThresholdResult, Verdict, Warning } from '../metrics/model.js';
 import { RequestAccumulator } from '../metrics/accumulator.js';
 import { ReporterBus } from '../reporting/bus.js';
 import { RESULT_SCHEMA_VERSION } from '../metrics/model.js';
@@ -26,6 +26,7 @@ import { defaultConnections } from '../scenario/normalize/defaults.js';
 import { redactScenario } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
 import { largestLatencySlo, openAt, runStep, type StepOutcome, type StepRequest } from './capacity-step.js';
+import { openHooks } from './hooks.js';
 import { preflight } from './preflight.js';
 import { quickConfig, quickScenario, type QuickOptions } from './quick.js';
 import { defaultWorkers } from './workers.js';
@@ -33,15 +34,19 @@ import { defaultWorkers } from './workers.js';
 export interface CapacityOptions {
   /** SLOs: expressions on the total, or threshold specs. Default: the scenario's thresholds, else DEFAULT_SLOS. */
   slos?: readonly string[] | readonly ThresholdSpec[];
+  /** First offered rate (iterations/s). */
   startRate?: number;
+  /** Highest rate to try (iterations/s). */
   maxRate?: number;
+  /** Lowest rate to try when descending (iterations/s). */
   minRate?: number;
+  /** Factor between climbing steps (2: each step doubles the rate). */
   growth?: number;
   /** "2%", "25/s", or parsed. Default 5%. */
   resolution?: string | Resolution;
   /** Hold of each step (ms). Default 20 s. */
   stepMs?: number;
-  /** First part of each step (and of the confirmation) left out of its figures. Default a quarter of the step. */
+  /** First part of each step (and of the confirmation) left out of its figures (ms). Default a quarter of the step. */
   warmupMs?: number;
   /** Hold of the confirmation (ms); 0 skips it. Default 60 s. */
   confirmMs?: number;
@@ -49,19 +54,22 @@ export interface CapacityOptions {
   maxDurationMs?: number;
   /** Pause between steps (ms). Default 1 s. */
   pauseMs?: number;
-  /** In-flight cap of every step; default max(100, rate × max(2 s, twice the largest latency SLO)). */
+  /** In-flight cap of every step (iterations, count); default max(100, rate × max(2 s, twice the largest latency SLO)). */
   maxInFlight?: number;
-  /** Connections of every step; default min(in-flight cap, 256). */
+  /** Connections of every step (count); default min(in-flight cap, 256). */
   connections?: number;
   generatorLimits?: Partial<GeneratorLimits>;
   /** The engine's per-worker load ceiling (see ExecuteOptions.loadCeiling); `false` lifts it. */
   loadCeiling?: LoadCeilingOption;
   /** --min-rps gate (requests/s). */
   minRps?: number;
-  /** Sizing: traffic to hold (requests/s) and the headroom kept on each instance (0..1). */
+  /** Sizing: traffic to hold (requests/s). */
   traffic?: number;
+  /** Sizing: the share of each instance's capacity kept free (ratio 0..1). */
   headroom?: number;
+  /** Worker threads (count); default cores − 1. */
   workers?: number;
+  /** Length of an interval (ms); default 1000. */
   intervalMs?: number;
   reporters?: Reporter[];
   signal?: AbortSignal;
@@ -174,6 +182,9 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
     throw badInput('E_LOAD_CEILING', problems.join('; '), beyond[0].expected);
   }
   if (o.preflight !== false) await preflight(scenario.target);
+  // Hooks: setup() once for the whole search, not per step; teardown() once at its end.
+  const hooks = await openHooks(scenario, o.signal);
+  let hookWarnings: Warning[] = [];
 
   const searchStart = Date.now();
   const t0 = performance.now();
@@ -227,6 +238,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
           signal: stepSignal,
           loadCeiling: o.loadCeiling,
           tags: o.tags,
+          hooks: hooks ?? undefined,
           onInterval,
         });
         outcomes.push(out);
@@ -242,6 +254,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
     }
   } finally {
     clearTimeout(timer);
+    if (hooks) hookWarnings = [...(await hooks.teardown(endReason)), ...hooks.warnings()];
   }
 
   const steps = outcomes.map((x) => x.step);
@@ -257,6 +270,7 @@ export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOpt
   });
   const answer = report.answerStep !== null ? outcomes[report.answerStep] : ([...outcomes].reverse().find((x) => !x.cut) ?? outcomes[outcomes.length - 1]);
   const summary = finalSummary(meta, answer, report, endReason);
+  for (const w of hookWarnings) if (!summary.warnings.includes(w)) summary.warnings.push(w);
   // A search is short: its stitched timeline stays in memory and the file reporters write from it.
   const config = o.config ?? redactScenario(scenario);
   await bus.end(summary, { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: memoryTimeline(timeline), config });

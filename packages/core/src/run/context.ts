@@ -10,6 +10,7 @@ import type { Monitor } from '../monitor/index.js';
 import type { ReporterBus } from '../reporting/bus.js';
 import type { Scenario } from '../scenario/model.js';
 import type { TrendPoints } from '../soak/trends.js';
+import type { HookSession } from './hooks.js';
 import type { RunJournal } from './journal.js';
 import type { MainThreadPauses } from './main-pause.js';
 import type { ExecuteOptions } from './options.js';
@@ -31,6 +32,8 @@ export interface RunContext {
   journal: RunJournal;
   bus: ReporterBus;
   monitor: Monitor | null;
+  /** The scenario's JavaScript hooks (setup done), or null. */
+  hooks: HookSession | null;
   state: RunState;
   /** The main thread's pauses, per interval and over the run. */
   pauses: MainThreadPauses;
@@ -53,6 +56,14 @@ export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, w
 export function runWarnings(ctx: RunContext): Warning[] {
   const { stats, agg } = ctx;
   return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed), ...ctx.state.warnings];
+}
+
+/** Tell the run's listener (the run handle) the warnings gathered since it was last told. */
+export function tellWarnings(ctx: RunContext): void {
+  const tell = ctx.o.listener?.warning;
+  if (!tell) return;
+  const { state } = ctx;
+  for (; state.told < state.warnings.length; state.told++) tell(state.warnings[state.told]);
 }
 
 /** Save the cumulative figures up to `endEpoch` to checkpoint.json. */

@@ -8,6 +8,7 @@
  * context.ts (what the stages share, the summary at any moment), interval.ts (each interval
  * on the main thread), guards.ts (mid-run aborts), pool.ts (the workers), finish.ts (the end).
  */
+import { randomInt } from 'node:crypto';
 import { Aggregator } from '../metrics/aggregator.js';
 import type { RunResult } from '../metrics/model.js';
 import { warmUpEncoding } from '../metrics/histogram.js';
@@ -22,11 +23,12 @@ import { badInput } from '../errors.js';
 import { loadCeilingProblems } from '../scenario/ceiling.js';
 import type { Scenario } from '../scenario/model.js';
 import type { Monitor } from '../monitor/index.js';
-import type { RunContext } from './context.js';
+import { tellWarnings, type RunContext } from './context.js';
 import { finishRun, returnedResult } from './finish.js';
 import { intervalHandler } from './interval.js';
 import { runMeta } from './meta.js';
 import type { ExecuteOptions } from './options.js';
+import { openHooks, type HookSession } from './hooks.js';
 import { workerPool } from './pool.js';
 import { preflight } from './preflight.js';
 import { startMonitoring } from './soak.js';
@@ -36,7 +38,7 @@ import { MainThreadPauses } from './main-pause.js';
 import { resolveWarmup } from './warmup.js';
 import { defaultWorkers } from './workers.js';
 
-export { DEFAULT_TIMELINE_LIMIT, type ExecuteOptions, type ThresholdJudge } from './options.js';
+export { DEFAULT_TIMELINE_LIMIT, type ExecuteOptions, type RunListener, type ThresholdJudge } from './options.js';
 
 export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<RunResult> {
   // A --monitor-cmd target is started (and awaited) before the preflight, and stopped on every way out.
@@ -51,7 +53,9 @@ export async function execute(scenario: Scenario, o: ExecuteOptions): Promise<Ru
 async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monitor | null): Promise<RunResult> {
   const intervalMs = o.intervalMs ?? 1000;
   const excludeMs = Math.ceil(Math.max(0, o.excludeFirstMs ?? 0) / intervalMs) * intervalMs;
-  const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed: o.seed });
+  // The seed is chosen here (when not given) so that the result records it: the same seed replays the same randomness.
+  const seed = o.seed ?? randomInt(0, 2 ** 32 - 1);
+  const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed });
   // Again here: overrides (--scale) and --workers change what the validated scenario asked of this machine.
   const beyond = loadCeilingProblems(scenario.load, { workers: runPlan.workers.length, share: runPlan.fraction, ceiling: o.loadCeiling });
   if (beyond.length > 0) throw badInput('E_LOAD_CEILING', beyond.map((p) => `${p.path}: ${p.problem}`).join('; '), beyond[0].expected);
@@ -60,9 +64,18 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   const load = scenario.load;
   const schedule = load.model === 'open' ? new ArrivalSchedule(load.startRate, load.stages) : null;
   const warmup = resolveWarmup(scenario, o.warmupMs);
-  const meta = runMeta(scenario, o, runPlan, intervalMs, warmup.ms);
+  const meta = runMeta(scenario, o, runPlan, intervalMs, warmup.ms, seed);
   const journal = new RunJournal({ dir: o.outDir, checkpointMs: o.checkpointMs });
   warmUpEncoding();
+  // setup() runs once before the load, teardown() once after it (finishRun), on every way out.
+  let hooks: HookSession | null;
+  try {
+    hooks = o.hookSession ?? (await openHooks(scenario, o.signal));
+  } catch (err) {
+    await journal.close();
+    throw err;
+  }
+  hooks?.attach(runPlan);
 
   let pool: WorkerPool | null = null;
   const state = new RunState(
@@ -84,6 +97,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     journal,
     bus: new ReporterBus(o.reporters ?? []),
     monitor,
+    hooks,
     state,
     pauses: new MainThreadPauses(),
     agg: new Aggregator(
@@ -102,6 +116,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   const onInterval = intervalHandler(ctx);
 
   const onSignal = (): void => state.stop('interrupt', 'interrupted');
+  const onGraceful = (): void => state.stop('abort', 'interrupted');
   const onForce = (): void => {
     state.forced = true;
     if (state.endReason === 'completed') state.stop('interrupt', 'interrupted');
@@ -112,8 +127,11 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   let result: Result | null = null;
   try {
     await ctx.bus.start(meta);
-    if (o.signal?.aborted) state.endReason = 'interrupted';
+    o.listener?.start?.(meta);
+    tellWarnings(ctx);
+    if (o.signal?.aborted || o.gracefulSignal?.aborted) state.endReason = 'interrupted';
     o.signal?.addEventListener('abort', onSignal, { once: true });
+    o.gracefulSignal?.addEventListener('abort', onGraceful, { once: true });
     if (o.forceSignal?.aborted) onForce();
     o.forceSignal?.addEventListener('abort', onForce, { once: true });
     if (state.endReason === 'completed') {
@@ -128,6 +146,7 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     state.fail(err);
   } finally {
     o.signal?.removeEventListener('abort', onSignal);
+    o.gracefulSignal?.removeEventListener('abort', onGraceful);
     result = await finishRun(ctx);
     o.forceSignal?.removeEventListener('abort', onForce);
   }

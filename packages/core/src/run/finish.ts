@@ -18,6 +18,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   const { agg, state, journal, bus, o } = ctx;
   await ctx.monitor?.stop();
   ctx.pauses.stop();
+  if (ctx.hooks && !o.hookSession) state.warnings.push(...(await ctx.hooks.teardown(state.endReason)));
   // The run ends when the workers last measured, not after their shutdown.
   const endEpoch = agg.lastSnapshotAt > state.startEpoch && state.startEpoch > 0 ? agg.lastSnapshotAt : performance.timeOrigin + performance.now();
   if (state.startEpoch === 0) {
@@ -45,7 +46,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   // Sinks first, so that what they lost is a warning of the result the files are written from.
   await bus.endSinks(summary);
   const before = summary.reporters;
-  summary.warnings = [...runWarnings(ctx), ...generatorWarnings(summary), ...journal.warnings(), ...reporterWarnings(before)];
+  summary.warnings = [...runWarnings(ctx), ...generatorWarnings(summary), ...(ctx.hooks?.warnings() ?? []), ...journal.warnings(), ...reporterWarnings(before)];
   const r: Result = { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: journal.timeline(), config: ctx.config };
   await bus.endOutputs(summary, r);
   // A file or output reporter that failed at its end is known only now: that reaches the

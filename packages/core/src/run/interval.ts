@@ -5,7 +5,7 @@
  * when due, and the mid-run guards consulted.
  */
 import type { Interval } from '../metrics/model.js';
-import { checkpoint, PENDING_VERDICT, summaryAt, type RunContext } from './context.js';
+import { checkpoint, PENDING_VERDICT, summaryAt, tellWarnings, type RunContext } from './context.js';
 import { failingAbortThresholds, RateShortfallGuard } from './guards.js';
 import { joinSample } from './soak.js';
 
@@ -21,11 +21,14 @@ export function intervalHandler(ctx: RunContext): (i: Interval) => void {
     ctx.trendPoints.add(i);
     if (measured) ctx.stats.add(i);
     ctx.bus.interval(i);
+    ctx.o.listener?.interval?.(i);
+    tellWarnings(ctx);
     if (ctx.journal.checkpointDue(i)) checkpoint(ctx, i.end);
     if (state.endReason !== 'completed') return;
     const failing = failingAbortThresholds(ctx.o.judge, () => summaryAt(ctx, performance.timeOrigin + performance.now(), PENDING_VERDICT, [], true), i.elapsedMs);
     if (failing.length > 0) {
       state.aborted = failing;
+      for (const t of failing) ctx.o.listener?.threshold?.({ ...t, aborted: true });
       state.stop('abort', 'threshold_abort');
     }
     const short = shortfall.check(i);

@@ -22,7 +22,7 @@ export function describeModel(s: Scenario): string {
 }
 
 /** The meta of a run about to start (`startedAt` is moved to the common start once the workers are ready). */
-export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number, warmupMs: number): RunMeta {
+export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number, warmupMs: number, seed: number): RunMeta {
   const load = scenario.load;
   const meta: RunMeta = {
     runId: randomUUID(),
@@ -39,6 +39,7 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     tags: { ...scenario.tags, ...o.tags },
     httpClient: usesFastClient({ origin: scenario.target, pipelining: 1, timeoutMs: 0, httpClient: o.httpClient }) ? 'fast' : 'undici',
     warmupMs,
+    seed,
   };
   if (load.model === 'open') meta.arrivalTimer = o.arrivalTimer ?? DEFAULT_ARRIVAL_TIMER;
   return meta;

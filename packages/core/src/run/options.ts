@@ -1,14 +1,28 @@
 /** What `execute()` takes: the options of one run, and the thresholds' judge it consults. */
-import type { Summary, ThresholdResult } from '../metrics/model.js';
+import type { Interval, RunMeta, Summary, ThresholdResult, Warning } from '../metrics/model.js';
 import type { HttpClientKind } from '../engine/connections.js';
 import type { ArrivalTimerKind } from '../engine/precise-timer.js';
 import type { Segment, SegmentSequence } from '../plan/segment.js';
 import type { Reporter } from '../reporting/reporter.js';
 import type { LoadCeilingOption } from '../scenario/ceiling.js';
+import type { HookSession } from './hooks.js';
 import type { SoakOptions } from './soak.js';
 
 /** Intervals of timeline `run()` returns in memory by default: an hour at 1-s intervals. */
 export const DEFAULT_TIMELINE_LIMIT = 3600;
+
+/**
+ * Who follows a run as it goes (the run handle, run/handle.ts). Called synchronously on the
+ * main thread; a listener must not throw (the handle isolates the user's listeners).
+ */
+export interface RunListener {
+  start?(meta: RunMeta): void;
+  interval?(interval: Interval): void;
+  /** A warning as soon as it is known; the summary's warnings hold it too (the same object). */
+  warning?(warning: Warning): void;
+  /** An abort-on-fail threshold failing mid-run (it stops the run). */
+  threshold?(threshold: ThresholdResult): void;
+}
 
 /** Decides thresholds; supplied by the thresholds module (kept apart so the engine never depends on it). */
 export interface ThresholdJudge {
@@ -20,8 +34,9 @@ export interface ThresholdJudge {
 
 export interface ExecuteOptions extends SoakOptions {
   kind: 'quick' | 'scenario';
-  /** Worker threads; default: cores - 1 (at least 1). */
+  /** Worker threads (count); default: cores - 1 (at least 1). */
   workers?: number;
+  /** Length of an interval (ms): how often workers report and reporters get an Interval. Default 1000. */
   intervalMs?: number;
   /**
    * Send load for this long before the run without measuring it (like autocannon's
@@ -49,6 +64,16 @@ export interface ExecuteOptions extends SoakOptions {
    * files are still written with what was measured.
    */
   forceSignal?: AbortSignal;
+  /**
+   * Aborting it stops the run gently: no new iterations or steps start, requests in flight
+   * complete (bounded by their timeout); the end reason is `interrupted`. (`signal` drops
+   * the requests in flight instead.)
+   */
+  gracefulSignal?: AbortSignal;
+  /** Follows the run as it goes: the run handle's events. */
+  listener?: RunListener;
+  /** Hooks set up by the caller for several runs (a capacity search's steps): used, neither set up nor torn down here. */
+  hookSession?: HookSession;
   /** Connect once before the run and fail with exit 3 if the target is unreachable. Default true. */
   preflight?: boolean;
   /** This process's part of the whole load (a shard of a distributed run); default all of it. */

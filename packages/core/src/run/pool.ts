@@ -34,6 +34,7 @@ export function workerPool(ctx: RunContext, runPlan: Plan): WorkerPool {
     },
     onSnapshot: (s) => {
       try {
+        if (s.hookErrors) for (const w of ctx.hooks?.observe(s) ?? []) o.listener?.warning?.(w);
         agg.add(s);
       } catch (err) {
         state.fail(err);

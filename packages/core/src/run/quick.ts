@@ -3,14 +3,15 @@
  * one-flow, one-step scenario so it goes through the same engine as `run`.
  */
 import { badInput } from '../errors.js';
-import type { Summary } from '../metrics/model.js';
+import type { RunResult } from '../metrics/model.js';
 import type { HttpMethod, Scenario } from '../scenario/model.js';
 import { escapeTemplateText } from '../scenario/template.js';
 import { REDACTED, redactUrlSecrets, secretHeaderNames } from '../scenario/redact.js';
 import { ceilingProblem, type LoadCeilingKey } from '../scenario/ceiling.js';
 import { execute, type ExecuteOptions } from './execute.js';
+import { controlled, createRunHandle, type RunHandle } from './handle.js';
 
-export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'model' | 'judge'> {
+export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'model' | 'judge' | 'listener' | 'gracefulSignal'> {
   url: string;
   /** Connections (closed model: one request in flight each, times pipelining). Default 50. */
   connections?: number;
@@ -33,6 +34,8 @@ export interface QuickOptions extends Omit<ExecuteOptions, 'kind' | 'config' | '
   secretHeaders?: string[];
   /** More query parameter names whose values are secret (beyond api_key, token, sig, ...). */
   secretQuery?: string[];
+  /** JavaScript hooks module path or file: URL (docs/hooks.md), as `RunOptions.hooks`. */
+  hooks?: string;
 }
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -112,7 +115,7 @@ export function quickScenario(o: QuickOptions): Scenario {
     if (p) throw badInput('E_LOAD_CEILING', `${flag} ${value}: ${p.problem}`, p.expected);
   }
 
-  return {
+  const scenario: Scenario = {
     name: 'quick',
     target: url.origin,
     headers: {},
@@ -127,6 +130,8 @@ export function quickScenario(o: QuickOptions): Scenario {
     tags: {},
     secrets: { headers: (o.secretHeaders ?? []).map((h) => h.toLowerCase()), query: o.secretQuery ?? [] },
   };
+  if (o.hooks !== undefined) scenario.hooks = o.hooks;
+  return scenario;
 }
 
 function describe(o: QuickOptions, s: Scenario): string {
@@ -159,11 +164,16 @@ export function quickConfig(o: QuickOptions): unknown {
   };
 }
 
-/** Hammer one URL; returns the summary (reporters get intervals and the summary as usual). */
-export async function quick(o: QuickOptions): Promise<Summary> {
-  const scenario = quickScenario(o);
-  const { url: _url, ...rest } = o;
-  // Only the summary is returned: the timeline is not read back.
-  const result = await execute(scenario, { ...rest, timelineLimit: 0, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
-  return result.summary;
+/** Start hammering one URL in the background: the same handle as `start` gives for a scenario. */
+export function startQuick(o: QuickOptions): RunHandle {
+  return createRunHandle(async (c) => {
+    const scenario = quickScenario(o);
+    const { url: _url, hooks: _hooks, ...rest } = controlled(o, c);
+    return execute(scenario, { ...rest, kind: 'quick', model: describe(o, scenario), config: quickConfig(o) });
+  });
+}
+
+/** Hammer one URL to the end: the same result type as `run` (`startQuick(o).done`). */
+export function quick(o: QuickOptions): Promise<RunResult> {
+  return startQuick(o).done;
 }

@@ -12,8 +12,9 @@ import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from
 import { checkStartAt, sleepUntil, START_PREPARE_MS } from './start-at.js';
 import { execute, type ExecuteOptions, type ThresholdJudge } from './execute.js';
 import { resolveWarmup } from './warmup.js';
+import { controlled, createRunHandle, type RunHandle } from './handle.js';
 
-export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model'> {
+export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'judge' | 'model' | 'listener' | 'gracefulSignal'> {
   /** Environment for `${env.X}` when loading from a path; default process.env. */
   env?: Record<string, string | undefined>;
   /** Stretch or shrink the stages to this total duration (ms), keeping their proportions. */
@@ -22,6 +23,12 @@ export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'ju
   scale?: number;
   /** With `startAt`: how far in the past it may be before the run is refused (default 30 s). */
   startToleranceMs?: number;
+  /**
+   * JavaScript hooks (docs/hooks.md): the path of an ES module (relative to the working
+   * directory) or a file: URL; replaces the scenario's `hooks:`. A path, not functions: hooks
+   * run inside the worker threads, and each worker imports the module by its path.
+   */
+  hooks?: string;
 }
 
 /** Apply duration and scale overrides; returns a new scenario. */
@@ -61,14 +68,28 @@ export function thresholdJudge(s: Scenario): ThresholdJudge | undefined {
   };
 }
 
-/** Run a scenario: the object itself, or the path of a YAML file. */
-export async function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
+/**
+ * Start a scenario (the object itself, or the path of a YAML file) in the background: the
+ * handle's events and intervals follow it, `stop()` ends it, `done` is its result.
+ */
+export function start(scenarioOrPath: Scenario | string, o: RunOptions = {}): RunHandle {
+  return createRunHandle((c) => runScenario(scenarioOrPath, controlled(o, c)));
+}
+
+/** Run a scenario (the object itself, or the path of a YAML file) to its end: `start(...).done`. */
+export function run(scenarioOrPath: Scenario | string, o: RunOptions = {}): Promise<RunResult> {
+  return start(scenarioOrPath, o).done;
+}
+
+async function runScenario(scenarioOrPath: Scenario | string, o: RunOptions & Pick<ExecuteOptions, 'gracefulSignal' | 'listener'>): Promise<RunResult> {
   const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
   const scenario = applyOverrides(loaded, o);
-  const { env: _env, durationMs: _d, scale: _s, startToleranceMs, ...rest } = o;
+  if (o.hooks !== undefined) scenario.hooks = o.hooks;
+  const { env: _env, durationMs: _d, scale: _s, startToleranceMs, hooks: _h, ...rest } = o;
   if (o.startAt !== undefined) {
     checkStartAt(o.startAt, Date.now(), startToleranceMs);
-    await sleepUntil(o.startAt - START_PREPARE_MS - resolveWarmup(scenario, o.warmupMs).ms, o.signal);
+    const anyStop = AbortSignal.any([o.signal, o.forceSignal, o.gracefulSignal].filter((x): x is AbortSignal => x !== undefined));
+    await sleepUntil(o.startAt - START_PREPARE_MS - resolveWarmup(scenario, o.warmupMs).ms, anyStop);
   }
   return execute(scenario, { ...rest, kind: 'scenario', judge: thresholdJudge(scenario), config: redactScenario(scenario) });
 }

@@ -21,6 +21,8 @@ export class RunState {
   startEpoch = 0;
   /** The unmeasured warm-up: asked length, and the requests the workers sent in it (known at the start). */
   readonly warmup: { durationMs: number; requests: number };
+  /** How many of `warnings` the run's listener has been told. */
+  told = 0;
 
   constructor(
     warnings: Warning[],

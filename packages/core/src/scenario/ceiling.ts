@@ -14,10 +14,15 @@
 import { availableParallelism } from 'node:os';
 import type { LoadModel } from './model.js';
 
+/** What one worker thread may be asked for at most (docs/scenario.md, load ceilings). */
 export interface LoadCeiling {
+  /** Virtual users (count). */
   users: number;
+  /** Arrival rate (iterations/s). */
   rate: number;
+  /** Connections (count). */
   connections: number;
+  /** Iterations in flight (count). */
   maxInFlight: number;
 }
 

@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CsvError, parse, type Options } from 'csv-parse/sync';
+import { LoadctlError } from '../errors.js';
 
-export class DataFileError extends Error {
-  readonly code = 'E_DATA_FILE' as const;
+export class DataFileError extends LoadctlError {
+  declare readonly code: 'E_DATA_FILE';
   constructor(message: string) {
-    super(message);
+    super('E_DATA_FILE', message, 2);
     this.name = 'DataFileError';
   }
 }

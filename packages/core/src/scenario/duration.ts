@@ -8,7 +8,10 @@ const UNIT_MS: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 100
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:us|µs|ms|s|m|h|d))+$/;
 const PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h|d)/g;
 
-/** Milliseconds of a duration, or undefined if `input` is not one. */
+/**
+ * Milliseconds of a duration (`"500ms"`, `"30s"`, `"1h30m"`; the number 0), or undefined if
+ * `input` is not one.
+ */
 export function parseDuration(input: string | number): number | undefined {
   if (typeof input === 'number') return input === 0 ? 0 : undefined;
   const s = input.trim();

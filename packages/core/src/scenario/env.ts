@@ -10,18 +10,19 @@
  * (`rate: ${env.RATE ?? 100}`), threshold expressions, reporter options. In template
  * fields the substituted value is escaped, so an env value is never itself a template.
  */
+import { LoadctlError } from '../errors.js';
 import { escapeTemplateText, findClose, parseExpression, TemplateError, unescapeTemplateText } from './template.js';
 
 export type Env = Record<string, string | undefined>;
 
 /** An env variable without default that is not set. */
-export class EnvMissingError extends Error {
-  readonly code = 'E_ENV' as const;
+export class EnvMissingError extends LoadctlError {
+  declare readonly code: 'E_ENV';
   constructor(
     readonly variable: string,
     readonly offset: number,
   ) {
-    super(`environment variable ${variable} is not set`);
+    super('E_ENV', `environment variable ${variable} is not set`, 2, `set it, or give a default: \${env.${variable} ?? 'value'}`);
     this.name = 'EnvMissingError';
   }
 }

@@ -38,8 +38,9 @@ export interface ScenarioIssue {
   code: ScenarioErrorCode;
   /** Source file, if known. */
   file?: string;
-  /** 1-based position of the offending key or value, when the scenario came from text. */
+  /** 1-based line of the offending key or value, when the scenario came from text. */
   line?: number;
+  /** 1-based column of it. */
   column?: number;
   /** Where in the document: `flows[1].steps[0].capture[0].json`; "" for the document itself. */
   path: string;
@@ -82,7 +83,9 @@ export class ScenarioError extends LoadctlError {
   override readonly name = 'ScenarioError';
   declare readonly code: ScenarioErrorCode;
   readonly file?: string;
+  /** 1-based line of the first issue, when the scenario came from text. */
   readonly line?: number;
+  /** 1-based column of the first issue. */
   readonly column?: number;
   readonly path: string;
   readonly issues: ScenarioIssue[];

@@ -10,14 +10,17 @@
  * No filters, wildcards or recursion.
  */
 
+import { LoadctlError } from '../errors.js';
+
 export type PathSegment = string | number;
 
-export class JsonPathError extends Error {
+export class JsonPathError extends LoadctlError {
+  declare readonly code: 'E_BAD_JSON_PATH';
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
+    super('E_BAD_JSON_PATH', message, 2, 'a path like $.items[0].id or items.0.id');
     this.name = 'JsonPathError';
   }
 }

@@ -30,16 +30,29 @@ export type Capture =
   | { as: string; from: 'status' };
 
 export type Check =
-  | { name: string; kind: 'status'; in: number[] }
+  | {
+      name: string;
+      kind: 'status';
+      /** The HTTP status codes that pass. */
+      in: number[];
+    }
   /** A string `value` is a template (rendered per iteration; a lone `${x}` keeps x's type). */
   | { name: string; kind: 'json_equals'; path: string; value: string | number | boolean | null }
   | { name: string; kind: 'json_exists'; path: string }
   /** `text` is a template. */
   | { name: string; kind: 'body_contains'; text: Template }
-  | { name: string; kind: 'max_duration'; ms: number };
+  | {
+      name: string;
+      kind: 'max_duration';
+      /** Longest latency that passes (ms). */
+      ms: number;
+    };
 
+/** A pause, uniform between its bounds. */
 export interface ThinkTime {
+  /** Shortest pause (ms). */
   minMs: number;
+  /** Longest pause (ms). */
   maxMs: number;
 }
 
@@ -55,12 +68,13 @@ export interface Step {
   captures: Capture[];
   checks: Check[];
   think?: ThinkTime;
-  /** Per-step timeout override. */
+  /** Per-step timeout override (ms). */
   timeoutMs?: number;
 }
 
 export interface Flow {
   name: string;
+  /** Relative weight among the flows (a count: weight 3 runs three times as often as weight 1). */
   weight: number;
   steps: Step[];
   /** Think time after each iteration of this flow. */
@@ -69,8 +83,9 @@ export interface Flow {
 
 /** Closed model: virtual users run flows back to back. Locust-style stages. */
 export interface ClosedStage {
-  /** Stage length; the user count moves toward `users` at `spawnRate`/s, then holds. */
+  /** Stage length (ms); the user count moves toward `users` at `spawnRate`/s, then holds. */
   durationMs: number;
+  /** Virtual users at the end of the stage (count). */
   users: number;
   /** Users started or stopped per second; undefined = all at once. */
   spawnRate?: number;
@@ -79,6 +94,7 @@ export interface ClosedStage {
 
 /** Open model: iterations start at an arrival rate, ramped linearly from the previous stage's rate. */
 export interface OpenStage {
+  /** Stage length (ms). */
   durationMs: number;
   /** Rate at the end of the stage (iterations/s). */
   rate: number;
@@ -94,7 +110,7 @@ export type LoadModel =
     }
   | {
       model: 'open';
-      /** Rate at time 0; each stage ramps linearly from the previous rate to its `rate`. */
+      /** Rate at time 0 (iterations/s); each stage ramps linearly from the previous rate to its `rate`. */
       startRate: number;
       stages: OpenStage[];
       /** Iterations allowed in flight at once; beyond it arrivals are dropped (counted). */
@@ -129,7 +145,7 @@ export interface Scenario {
   /** Base URL, e.g. "http://127.0.0.1:3000". */
   target: string;
   headers: Record<string, Template>;
-  /** Default per-request timeout. */
+  /** Default per-request timeout (ms). */
   timeoutMs: number;
   /** HTTP pipelining depth per connection (1 = none). */
   pipelining: number;
@@ -139,7 +155,14 @@ export interface Scenario {
   flows: Flow[];
   thresholds: ThresholdSpec[];
   /** Abort when the achieved rate stays below the requested one by more than `maxShortfall` for `graceMs`. */
-  rateShortfall?: { maxShortfall: number; graceMs: number; abort: boolean };
+  rateShortfall?: {
+    /** How far below the requested rate (ratio 0..1: 0.1 = 10 %). */
+    maxShortfall: number;
+    /** For how long (ms). */
+    graceMs: number;
+    /** Abort (true) or only warn. */
+    abort: boolean;
+  };
   reporters: ReporterConfig[];
   tags: Record<string, string>;
   /**
@@ -147,6 +170,12 @@ export interface Scenario {
    * Authorization, and query parameter names redacted like api_key (redact.ts).
    */
   secrets?: { headers: string[]; query: string[] };
+  /**
+   * JavaScript hooks (docs/hooks.md): the path of an ES module (absolute, or relative to the
+   * working directory; a scenario file's `hooks:` is resolved against the file) or a file: URL.
+   * Each worker thread imports it by path.
+   */
+  hooks?: string;
   /** Source file, when loaded from YAML. */
   file?: string;
 }

@@ -18,6 +18,7 @@
  * base64(x), urlencode(x), string(x).
  */
 import { randomUUID } from 'node:crypto';
+import { LoadctlError } from '../errors.js';
 import { suggest } from './errors.js';
 
 export type Literal = string | number;
@@ -33,15 +34,16 @@ export type TemplatePart =
   | { kind: 'expr'; expr: Expr; src: string; start: number; end: number };
 
 /** A template that does not parse; `offset` is where in the source string. */
-export class TemplateError extends Error {
-  readonly code = 'E_BAD_TEMPLATE' as const;
+export class TemplateError extends LoadctlError {
+  declare readonly code: 'E_BAD_TEMPLATE';
   constructor(
     message: string,
+    /** 0-based offset of the problem in the template string. */
     readonly offset: number,
     readonly expected?: string,
     readonly suggestion?: string,
   ) {
-    super(message);
+    super('E_BAD_TEMPLATE', message, 2, expected === undefined ? undefined : `expected ${expected}`);
     this.name = 'TemplateError';
   }
 }

@@ -49,6 +49,7 @@
  * (bytes/h, ms/h, ratio/h, ...). Trends are judged on the whole run (scope "total", at the
  * end, never mid-run); a series the run did not record fails with `actual: null`.
  */
+import { LoadctlError } from '../errors.js';
 import { seriesUnit, type SeriesUnit } from '../metrics/series.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -73,15 +74,15 @@ export interface ParsedThreshold {
   unit: ThresholdUnit;
 }
 
-export class ThresholdSyntaxError extends Error {
-  readonly code = 'E_BAD_THRESHOLD' as const;
+export class ThresholdSyntaxError extends LoadctlError {
+  declare readonly code: 'E_BAD_THRESHOLD';
   constructor(
     message: string,
-    /** Offset in the expression. */
+    /** 0-based offset of the problem in the expression. */
     readonly offset: number,
     readonly expected: string,
   ) {
-    super(message);
+    super('E_BAD_THRESHOLD', message, 2, `expected ${expected}`);
     this.name = 'ThresholdSyntaxError';
   }
 }

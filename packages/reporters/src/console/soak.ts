@@ -1,6 +1,7 @@
 /** The soak part of the console summary: the one-line verdict and the trends behind it. */
 import type { ChalkInstance } from 'chalk';
-import { formatSeriesValue, formatSlope, type Summary, type Trend } from '@loadctl/core';
+import { type Summary, type Trend } from '@loadctl/core';
+import { formatSeriesValue, formatSlope } from '@loadctl/core/internal';
 import { table } from './format.js';
 
 const MAX_ROWS = 24;

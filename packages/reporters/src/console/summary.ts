@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { decodeHistogram, formatSlope, isWholeSegment, logBuckets, PERCENTILES, type CumulativeRequestStats, type SeriesUnit, type Summary } from '@loadctl/core';
+import { PERCENTILES, type CumulativeRequestStats, type SeriesUnit, type Summary } from '@loadctl/core';
+import { decodeHistogram, formatSlope, isWholeSegment, logBuckets } from '@loadctl/core/internal';
 import { bytes, duration, int, ms, pct, rate, table } from './format.js';
 import { renderSoak } from './soak.js';
 

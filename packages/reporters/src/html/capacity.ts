@@ -5,7 +5,8 @@
  * failing rate marked) and the USL curve over the measured points — and the
  * step table. Server-rendered; needs no script.
  */
-import { uslThroughput, type CapacityReport, type CapacityStep, type Summary } from '@loadctl/core';
+import { type CapacityReport, type CapacityStep, type Summary } from '@loadctl/core';
+import { uslThroughput } from '@loadctl/core/internal';
 import { escapeHtml as e } from './escape.js';
 import { fmtDuration, fmtNum, fmtRatio } from './format.js';
 import { svgChart, type SvgMarker } from './svg-chart.js';

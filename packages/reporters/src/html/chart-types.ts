@@ -53,6 +53,6 @@ export interface ReportData {
 export interface ChartOptions {
   /** Most points per drawn time series (default 1500). */
   maxPoints?: number;
-  /** Most request names drawn as their own series (default 12); the rest are in the tables. */
+  /** Most request names drawn as their own series (count, default 12); the rest are in the tables. */
   maxNamedSeries?: number;
 }

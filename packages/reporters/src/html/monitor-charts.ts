@@ -5,7 +5,8 @@
  * Series are grouped into charts by source and unit; bytes are drawn in MB and ratios in %.
  * Planned as channels like the other time charts (time-charts.ts), from the first pass's scan.
  */
-import { seriesUnit, type Interval, type SeriesUnit } from '@loadctl/core';
+import { type Interval, type SeriesUnit } from '@loadctl/core';
+import { seriesUnit } from '@loadctl/core/internal';
 import { colorOf } from './palette.js';
 import type { PlannedChart, PlannedSeries, TimeRun } from './time-charts.js';
 

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { LoadctlError, toResult, writeFileAtomic, type Result, type RunResult } from '@loadctl/core';
+import { LoadctlError, type Result, type RunResult } from '@loadctl/core';
+import { toResult, writeFileAtomic } from '@loadctl/core/internal';
 import { renderCapacitySection } from './capacity.js';
 import type { ChartOptions, ChartSpec, RunKey } from './chart-types.js';
 import { buildReportData, type ReportRun } from './report-data.js';

@@ -3,7 +3,8 @@
  * leaking, and why) with the trends behind it and the monitored sources' health, and the
  * "Target" and "Generator" chart sections (charts built in monitor-charts.ts).
  */
-import { formatSeriesValue, formatSlope, type Summary, type Trend } from '@loadctl/core';
+import { type Summary, type Trend } from '@loadctl/core';
+import { formatSeriesValue, formatSlope } from '@loadctl/core/internal';
 import { escapeHtml as e } from './escape.js';
 import type { LabelledRun } from './sections.js';
 

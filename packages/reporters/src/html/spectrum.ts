@@ -2,7 +2,8 @@
  * Latency distribution charts: the percentile spectrum (HdrHistogram's plot) of the run's
  * cumulative histograms, one curve per request name, or base vs current in compare mode.
  */
-import { decodeHistogram, percentileSpectrum, type Summary } from '@loadctl/core';
+import { type Summary } from '@loadctl/core';
+import { decodeHistogram, percentileSpectrum } from '@loadctl/core/internal';
 import type { ChartSpec, RunKey } from './chart-types.js';
 import { round3 } from './downsample.js';
 import { BASE_RUN_COLOR, colorOf, TOTAL_COLOR } from './palette.js';

@@ -30,8 +30,9 @@ export interface InfluxDBReporterOptions {
   batchSize?: number;
   /** Max points held while the server is slow or down (default 100 000); beyond it the oldest are dropped (counted). */
   maxBufferPoints?: number;
-  /** Retry backoff after a failed write: starts at min, doubles up to max (defaults 1000 / 30 000 ms). */
+  /** Retry backoff after a failed write: starts here (ms, default 1000) and doubles. */
   minRetryDelayMs?: number;
+  /** Longest retry backoff (ms, default 30 000). */
   maxRetryDelayMs?: number;
   /** Per write request timeout, ms (default 10 000). */
   requestTimeoutMs?: number;

@@ -4,15 +4,7 @@
  * Latency fields are milliseconds as floats (`*_ms`); counts are integers.
  */
 import { Point } from '@influxdata/influxdb-client';
-import {
-  ERROR_KINDS,
-  type FlowStats,
-  type Interval,
-  type LatencySummary,
-  type RequestStats,
-  type RunMeta,
-  type Summary,
-} from '@loadctl/core';
+import { ERROR_KINDS, type FlowStats, type Interval, type LatencySummary, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
 import { monitorPoints, trendPoints } from './monitor-points.js';
 
 export const MEASUREMENTS = {

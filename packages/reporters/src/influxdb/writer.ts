@@ -24,6 +24,7 @@ export interface WriterOptions {
 export interface WriteStats {
   /** Points handed to the writer. */
   points: number;
+  /** Points written (count). */
   written: number;
   /** Write requests that failed and were retried later. */
   retries: number;
@@ -35,8 +36,9 @@ export interface WriteStats {
   unsentAtEnd: number;
   /** Points held right now (queued + in flight). */
   pending: number;
-  /** Successful / failed write requests. */
+  /** Successful write requests (count). */
   requests: number;
+  /** Failed write requests (count). */
   failedRequests: number;
   /** The last error, secrets scrubbed. */
   lastError: string | undefined;

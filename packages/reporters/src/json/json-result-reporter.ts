@@ -1,4 +1,4 @@
-import { writeResult, type Reporter, type Result, type Summary } from '@loadctl/core';
+import { LoadctlError, writeResult, type Reporter, type Result, type Summary } from '@loadctl/core';
 
 export interface JsonResultReporterOptions {
   /** Where result.json goes (parent directories are created). */
@@ -18,13 +18,13 @@ export class JsonResultReporter implements Reporter {
 
   constructor(options: JsonResultReporterOptions) {
     if (!options || typeof options.path !== 'string' || options.path === '') {
-      throw new TypeError('JsonResultReporter: "path" must be a non-empty string');
+      throw new LoadctlError('E_REPORTER_CONFIG', 'JsonResultReporter: "path" must be a non-empty string', 2);
     }
     this.path = options.path;
   }
 
   async end(_summary: Summary, result?: Result): Promise<void> {
-    if (!result) throw new Error('JsonResultReporter writes from the Result of a run: use it through run() or quick()');
+    if (!result) throw new LoadctlError('E_REPORTER_CONFIG', 'JsonResultReporter writes from the Result of a run: use it through run() or quick()', 2);
     this.written = undefined;
     await writeResult(this.path, result);
     this.written = result.timeline.length;

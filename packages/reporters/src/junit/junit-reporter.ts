@@ -1,4 +1,5 @@
-import { writeFileAtomic, type Reporter, type Summary } from '@loadctl/core';
+import { LoadctlError, type Reporter, type Summary } from '@loadctl/core';
+import { writeFileAtomic } from '@loadctl/core/internal';
 import { renderJUnit } from './render.js';
 
 /** Writes the JUnit XML of the summary to `path` at the end of the run (atomically). */
@@ -9,7 +10,7 @@ export class JUnitReporter implements Reporter {
   private written = false;
 
   constructor(path: string) {
-    if (typeof path !== 'string' || path === '') throw new TypeError('JUnitReporter: path must be a non-empty string');
+    if (typeof path !== 'string' || path === '') throw new LoadctlError('E_REPORTER_CONFIG', 'JUnitReporter: path must be a non-empty string', 2);
     this.path = path;
   }
 

@@ -11,7 +11,7 @@ export interface PrometheusReporterOptions {
   host?: string;
   /** Path of the exposition (default "/metrics"). */
   path?: string;
-  /** Keep serving this long after `end()` so a last scrape sees the final values (default 0). */
+  /** Keep serving this long after `end()` (ms) so a last scrape sees the final values (default 0). */
   lingerMs?: number;
   /** Extra constant labels on every series (in addition to run_id, scenario and the run's tags). */
   labels?: Record<string, string>;

@@ -9,25 +9,8 @@
  * latency-distribution chart decodes) stay real: every sample is recorded with
  * its weight.
  */
-import {
-  createHistogram,
-  encodeHistogram,
-  recordMicros,
-  summarizeHistogram,
-  type CheckCounts,
-  type CumulativeRequestStats,
-  type ErrorKind,
-  type FlowStats,
-  type Histogram,
-  type Interval,
-  type LatencySummary,
-  type RequestStats,
-  type RunMeta,
-  type RunResult,
-  type ThresholdResult,
-  type Warning,
-  seededRandom,
-} from '@loadctl/core';
+import { type CheckCounts, type CumulativeRequestStats, type ErrorKind, type FlowStats, type Interval, type LatencySummary, type RequestStats, type RunMeta, type RunResult, type ThresholdResult, type Warning } from '@loadctl/core';
+import { createHistogram, encodeHistogram, recordMicros, summarizeHistogram, type Histogram, seededRandom } from '@loadctl/core/internal';
 
 /** Deterministic PRNG (the engine's own mulberry32). */
 export const prng = seededRandom;

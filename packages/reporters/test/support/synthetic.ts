@@ -3,25 +3,8 @@
  * real HDR histograms (the same helpers the engine uses), and every Interval /
  * Summary figure is computed from them, so tests can assert exact values.
  */
-import {
-  createHistogram,
-  encodeHistogram,
-  recordMicros,
-  summarizeHistogram,
-  ERROR_KINDS,
-  type CheckCounts,
-  type CumulativeRequestStats,
-  type ErrorKind,
-  type FlowStats,
-  type Histogram,
-  type Interval,
-  type RequestStats,
-  type RunMeta,
-  type Summary,
-  type ThresholdResult,
-  type Verdict,
-  seededRandom,
-} from '@loadctl/core';
+import { ERROR_KINDS, type CheckCounts, type CumulativeRequestStats, type ErrorKind, type FlowStats, type Interval, type RequestStats, type RunMeta, type Summary, type ThresholdResult, type Verdict } from '@loadctl/core';
+import { createHistogram, encodeHistogram, recordMicros, summarizeHistogram, type Histogram, seededRandom } from '@loadctl/core/internal';
 
 /** Deterministic PRNG (the engine's own mulberry32). */
 export const rng = seededRandom;

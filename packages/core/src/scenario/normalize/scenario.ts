@@ -16,7 +16,7 @@ import { Context, type NormalizeOptions } from './context.js';
 import { DEFAULT_PIPELINING, DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { normalizeFlows } from './flows.js';
 import { normalizeLoad, normalizeRateShortfall } from './load.js';
-import { dataColumns, normalizeData, normalizeReporters, normalizeSecrets, normalizeTags, normalizeTarget, normalizeVariables } from './sections.js';
+import { dataColumns, normalizeData, normalizeHooks, normalizeReporters, normalizeSecrets, normalizeTags, normalizeTarget, normalizeVariables } from './sections.js';
 import { templates } from './step.js';
 import { normalizeThresholds } from './thresholds.js';
 
@@ -53,6 +53,7 @@ export function normalizeScenario(raw: unknown, o: NormalizeOptions & { source: 
   const thresholds = normalizeThresholds(c, root.thresholds, flows);
   const reporters = Array.isArray(root.reporters) ? normalizeReporters(c, root.reporters) : [];
   const tags = normalizeTags(c, mapping(root.tags));
+  const hooks = normalizeHooks(c, root.hooks);
 
   if (issues.count > 0 || name === undefined || target === undefined || timeoutMs === undefined || pipelining === undefined || load === undefined) {
     throw new ScenarioError(issues.done());
@@ -61,6 +62,7 @@ export function normalizeScenario(raw: unknown, o: NormalizeOptions & { source: 
   if (description !== undefined) s.description = description;
   if (rateShortfall) s.rateShortfall = rateShortfall;
   if (secrets) s.secrets = secrets;
+  if (hooks !== undefined) s.hooks = hooks;
   if (o.source.file !== undefined) s.file = o.source.file;
   return s;
 }

@@ -1,4 +1,5 @@
 /** The scenario's top-level sections: target, variables, data, reporters, tags. */
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { columnsOf, DataFileError, normalizeRows, readDataFile } from '../data.js';
 import type { DataSource, ReporterConfig, Scenario, Variable } from '../model.js';
@@ -138,4 +139,22 @@ export function normalizeTags(c: Context, v: ScenarioInput['tags']): Record<stri
     if (s !== undefined) out[k] = s;
   }
   return out;
+}
+
+/** `hooks: ./hooks.mjs`: a JavaScript module resolved against the scenario's folder (docs/hooks.md); stored absolute. */
+export function normalizeHooks(c: Context, v: string | undefined): string | undefined {
+  const path: Seg[] = ['hooks'];
+  if (v === undefined || !c.ok(path)) return undefined;
+  const file = c.text(v, path, { nonEmpty: true });
+  if (file === undefined) return undefined;
+  if (/^file:/i.test(file)) return file;
+  const abs = isAbsolute(file) ? file : resolve(c.o.baseDir, file);
+  let isFile = false;
+  try {
+    isFile = statSync(abs).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) return c.issue('E_FILE', path, `hooks module "${file}" not found (looked for ${abs})`, { expected: 'the path of a JavaScript module, relative to the scenario file' });
+  return abs;
 }

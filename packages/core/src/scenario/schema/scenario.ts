@@ -128,6 +128,7 @@ export const ScenarioSchema = described(
           ),
         ),
       ),
+      hooks: Optional(Text('the path of a JavaScript module, e.g. ./hooks.mjs', 'JavaScript hooks (docs/hooks.md): an ES module, relative to the scenario, imported by every worker', { nonEmpty: true })),
     },
     { additionalProperties: false, description: 'A loadctl scenario (docs/scenario.md)' },
   ),
