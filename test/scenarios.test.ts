@@ -80,7 +80,7 @@ describe('scenarios/*.yml', () => {
     const s = r.scenario!;
     expect(s.target).toMatch(/^http:\/\/127\.0\.0\.1:300[1-4]$/);
     expect(s.thresholds.length).toBeGreaterThanOrEqual(3);
-    const ms = s.load.stages.reduce((n, st) => n + st.durationMs, 0);
+    const ms = s.load!.stages.reduce((n, st) => n + st.durationMs, 0);
     if (file.endsWith('-smoke.yml')) expect(ms).toBeLessThanOrEqual(5000);
     else expect(ms).toBeGreaterThanOrEqual(120_000);
   });

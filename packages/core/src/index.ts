@@ -1,4 +1,5 @@
 export * from './metrics/model.js';
+export { scopeLabel } from './metrics/scope-label.js';
 export type * from './scenario/model.js';
 export type { Reporter } from './reporting/reporter.js';
 export {

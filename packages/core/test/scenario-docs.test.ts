@@ -19,7 +19,7 @@ describe('docs/scenario.md examples', () => {
 
   it.each(blocks.map((b, i) => [i, b]))('example %i loads and compiles', (_i, text) => {
     const s = parseScenario(text as string, { file: join(dir, 'example.yml'), env: { SHOP_TOKEN: 't' } });
-    const c = compileWorker(plan(s, { workers: 2, seed: 1 }).workers[0]);
+    const c = compileWorker(plan(s, { workers: 2, seed: 1 }).workers[0].shares[0]);
     for (const f of c.flows) {
       const ctx = c.newIteration(c.flows.indexOf(f), 0);
       for (const step of f.steps) expect(step.render(ctx).path.startsWith('/')).toBe(true);

@@ -1,15 +1,16 @@
 /**
- * Per-worker state shared by the runners and the load driver: the compiled
- * program with its steps prepared for dispatch (prepared.ts), the recorders, the
- * interval ticker that ships snapshots to the main thread and the timeout sweep.
+ * The state of one load in a worker, shared by its runners and its driver: the
+ * compiled program with its steps prepared for dispatch (prepared.ts), the
+ * recorders, the open-model counters and the timeout sweep of its runners. A
+ * worker running several loads side by side has one runtime per load; its ticker
+ * (ticker.ts) ships their sections in one snapshot per interval.
  * Runners see it through the small RunnerHost interface (runner.ts).
  */
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
-import type { WorkerSnapshot } from '../metrics/snapshot.js';
+import type { LoadSnapshot } from '../metrics/snapshot.js';
 import type { Stripe } from '../plan/stripe.js';
-import type { WorkerPlan } from '../plan/worker-plan.js';
+import type { LoadSharePlan, WorkerPlan } from '../plan/worker-plan.js';
 import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
@@ -24,12 +25,14 @@ export interface InFlight {
 
 export interface RuntimeOptions {
   plan: WorkerPlan;
+  /** The load this runtime runs: one of `plan.shares`. */
+  share: LoadSharePlan;
   program: CompiledProgram;
-  intervalMs: number;
-  port: MessagePort;
 }
 
 export class WorkerRuntime {
+  /** The load's name (side-by-side loads); undefined for a one-load scenario. */
+  readonly name: string | undefined;
   readonly program: CompiledProgram;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
@@ -58,24 +61,16 @@ export class WorkerRuntime {
 
   private readonly recorders = new Map<string, RequestRecorder>();
   private readonly foreignPools = new Map<string, Pool>();
-  private readonly intervalMs: number;
-  private readonly port: MessagePort;
   private readonly hostHeaderBytes: number;
-  private tick = 0;
-  private tickTimer: NodeJS.Timeout | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private elu = performance.eventLoopUtilization();
-  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(private readonly o: RuntimeOptions) {
+    this.name = o.share.name;
     this.program = o.program;
-    this.units = o.plan.units;
-    this.intervalMs = o.intervalMs;
-    this.port = o.port;
+    this.units = o.share.units;
     this.hostHeaderBytes = `host: ${o.plan.target.host}\r\n`.length;
     this.flows = prepareFlows(o.program, {
       hostHeaderBytes: this.hostHeaderBytes,
-      foreignConnections: o.plan.foreignConnections,
+      foreignConnections: o.share.foreignConnections,
       recorderFor: (name) => this.recorderFor(name),
       foreignPools: this.foreignPools,
     });
@@ -106,26 +101,8 @@ export class WorkerRuntime {
     this.loadEndedAt = performance.timeOrigin + end;
   }
 
-  /** Start the interval ticker and the timeout sweep. */
-  startTimers(startEpoch: number): void {
-    this.lag.enable();
-    const nextTick = (): void => {
-      const due = startEpoch + (this.tick + 1) * this.intervalMs;
-      this.tickTimer = setTimeout(
-        () => {
-          this.port.postMessage(this.snapshot(false));
-          this.tick++;
-          nextTick();
-        },
-        Math.max(0, due - (performance.timeOrigin + performance.now())),
-      );
-    };
-    nextTick();
-    this.sweepTimer = setInterval(() => this.sweep(), 100);
-  }
-
-  private sweep(): void {
-    const now = performance.now();
+  /** Time out requests in flight longer than their timeout, and connection waits. */
+  sweep(now: number): void {
     for (const r of this.runners) {
       const x = r.exchange;
       if (x.inFlight && now - x.originAt > x.timeoutMs) x.abort(new RequestTimeoutError());
@@ -133,21 +110,13 @@ export class WorkerRuntime {
     this.pool?.sweep(now, this.o.plan.target.timeoutMs);
   }
 
-  snapshot(final: boolean): WorkerSnapshot {
-    const requests: WorkerSnapshot['requests'] = {};
+  /** This load's part of the tick's snapshot; its counters start again from 0. */
+  section(): LoadSnapshot {
+    const requests: LoadSnapshot['requests'] = {};
     for (const [name, r] of this.recorders) if (!r.isEmpty()) requests[name] = r.drain();
-    const flows: WorkerSnapshot['flows'] = {};
+    const flows: LoadSnapshot['flows'] = {};
     for (const f of this.flows) if (f.recorder.iterations > 0) flows[f.name] = f.recorder.drain();
-    const elu = performance.eventLoopUtilization(this.elu);
-    this.elu = performance.eventLoopUtilization();
-    const lagMs = this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0;
-    this.lag.reset();
-    const snap: WorkerSnapshot = {
-      type: 'snapshot',
-      worker: this.o.plan.worker,
-      tick: this.tick,
-      at: performance.timeOrigin + performance.now(),
-      final,
+    const out: LoadSnapshot = {
       requests,
       flows,
       checks: this.checks.drain(),
@@ -158,19 +127,9 @@ export class WorkerRuntime {
       missed: this.missed,
       late: this.late,
       loadEndedAt: this.loadEndedAt,
-      cpu: elu.utilization,
-      eventLoopLagMs: lagMs,
     };
     this.scheduled = this.started = this.dropped = this.missed = this.late = 0;
-    return snap;
-  }
-
-  /** Stop timers and return the final snapshot (the partial last tick). */
-  finish(): WorkerSnapshot {
-    if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.lag.disable();
-    return this.snapshot(true);
+    return out;
   }
 
   async close(): Promise<void> {

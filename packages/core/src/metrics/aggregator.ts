@@ -10,11 +10,16 @@
  * the one before, so that 2 requests in 12 ms never show as 160 req/s: an interval
  * that may be followed by such a tail (near the planned end, after a stop, or in a run
  * whose end is not planned) is held back until the next one is known.
+ *
+ * Side-by-side loads: the snapshots carry each load's section; each load gets its part of
+ * every interval and its cumulative figures (load-figures.ts), and the run's figures are
+ * merged from the same sections.
  */
 import type { WorkerSnapshot } from './snapshot.js';
 import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
 import { encodeHistogram } from './histogram.js';
-import type { CheckCounts, Interval } from './model.js';
+import { LoadTick, LoadTotals, type LoadContext } from './load-figures.js';
+import type { CheckCounts, Interval, LoadInterval } from './model.js';
 
 interface TickState {
   reported: Set<number>;
@@ -33,6 +38,8 @@ interface TickState {
   at: number;
   /** Ticks this state covers (2 when a short last tick was folded in). */
   ticks: number;
+  /** Side-by-side loads: each load's part of the tick. */
+  loads: Map<string, LoadTick> | null;
 }
 
 /** A last interval shorter than this fraction of an interval is folded into the previous one. */
@@ -49,6 +56,8 @@ export interface IntervalContext {
    * the timeline but left out of the cumulative stats (a warm-up). Default 0.
    */
   excludeBeforeMs?: number;
+  /** Side-by-side loads: each load's requested rate and stages. */
+  loads?: Record<string, LoadContext>;
 }
 
 export class Aggregator {
@@ -65,6 +74,8 @@ export class Aggregator {
   loadEndedAt = 0;
   /** Intervals emitted so far. */
   emitted = 0;
+  /** Side-by-side loads: each load's cumulative figures, by name (empty for a one-load run). */
+  readonly loads = new Map<string, LoadTotals>();
 
   private readonly pending = new Map<number, TickState>();
   /** Worker -> tick of its final snapshot. */
@@ -110,6 +121,7 @@ export class Aggregator {
         lag: 0,
         at: 0,
         ticks: 1,
+        loads: null,
       };
       this.pending.set(tick, s);
     }
@@ -122,12 +134,35 @@ export class Aggregator {
     for (const name in snap.requests) s.requests.get(name).addRaw(snap.requests[name]);
     for (const name in snap.flows) s.flows.get(name).addRaw(snap.flows[name]);
     addCheckCounts(s.checks, snap.checks);
+    if (snap.loads !== undefined) this.addLoads(s, snap.loads);
     s.activeUsers += snap.activeUsers;
     addTickCounters(s, { ...snap, lag: snap.eventLoopLagMs });
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
     this.loadEndedAt = Math.max(this.loadEndedAt, snap.loadEndedAt);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
     this.emitReady(false, 0);
+  }
+
+  /** Each load's section: into the load's part of the tick, and into the run's figures. */
+  private addLoads(s: TickState, loads: NonNullable<WorkerSnapshot['loads']>): void {
+    s.loads ??= new Map();
+    for (const name in loads) {
+      const raw = loads[name];
+      let t = s.loads.get(name);
+      if (!t) s.loads.set(name, (t = new LoadTick()));
+      t.add(raw);
+      for (const r in raw.requests) s.requests.get(r).addRaw(raw.requests[r]);
+      for (const f in raw.flows) s.flows.get(f).addRaw(raw.flows[f]);
+      addCheckCounts(s.checks, raw.checks);
+      const totals = this.loadTotals(name);
+      totals.loadEndedAt = Math.max(totals.loadEndedAt, raw.loadEndedAt);
+    }
+  }
+
+  private loadTotals(name: string): LoadTotals {
+    let t = this.loads.get(name);
+    if (!t) this.loads.set(name, (t = new LoadTotals()));
+    return t;
   }
 
   /** A worker that died: do not wait for it any more. */
@@ -254,13 +289,21 @@ export class Aggregator {
       interval.achievedRate = s.started / seconds;
     }
     if (total.latency.totalCount > 0) interval.latencyHistogram = encodeHistogram(total.latency);
+    if (s.loads !== null) {
+      const loads: Record<string, LoadInterval> = {};
+      for (const [name, t] of s.loads) {
+        loads[name] = t.toInterval(seconds, startMs, endMs, this.ctx.loads?.[name]);
+        if (measured) this.loadTotals(name).add(t);
+        t.destroy();
+      }
+      interval.loads = loads;
+    }
     total.destroy();
     s.requests.destroy();
     s.flows.destroy();
     this.emitted++;
     this.onInterval(interval);
   }
-
 
 
   /** Cumulative total over all request names. */
@@ -293,6 +336,16 @@ function mergeTick(into: TickState, from: TickState): void {
   into.activeUsers = from.activeUsers; // as at the end of the merged interval
   addTickCounters(into, from);
   into.ticks += from.ticks;
+  if (from.loads !== null) {
+    into.loads ??= new Map();
+    for (const [name, t] of from.loads) {
+      const mine = into.loads.get(name);
+      if (mine) {
+        mine.merge(t);
+        t.destroy();
+      } else into.loads.set(name, t);
+    }
+  }
   from.requests.destroy();
   from.flows.destroy();
 }

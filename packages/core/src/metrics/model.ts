@@ -138,11 +138,37 @@ export interface Interval {
   /** Epoch ms when `monitor` was sampled (trends place it there, not at the interval's middle). */
   monitorAt?: number;
   /**
+   * Side-by-side loads (`loads:`): each load's part of this interval. The interval's own
+   * figures are the whole run's: its counts are the sums of the loads', its requests and
+   * flows by name merged over the loads. Absent for a one-load scenario.
+   */
+  loads?: Record<string, LoadInterval>;
+  /**
    * The interval's total latency histogram (µs), hdr-histogram-js compressed base64: lets
    * `merge` compute per-interval percentiles of several shards losslessly. Absent in files
    * written before it existed.
    */
   latencyHistogram?: string;
+}
+
+/** One load's part of an interval (side-by-side loads). Fields as in `Interval`. */
+export interface LoadInterval {
+  total: RequestStats;
+  requests: Record<string, RequestStats>;
+  flows: Record<string, FlowStats>;
+  checks: CheckCounts;
+  /** This load's requests per second in the interval. */
+  rps: number;
+  /** This load's active virtual users (closed model) or in-flight iterations (open model) at the end. */
+  activeUsers: number;
+  /** Open model: this load's requested and achieved iterations/s. */
+  targetRate?: number;
+  achievedRate?: number;
+  dropped: number;
+  missed: number;
+  late: number;
+  /** Name of this load's stage in force at the interval's end. */
+  stage?: string;
 }
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
@@ -253,8 +279,10 @@ export interface Warning {
 export interface ThresholdResult {
   /** The expression as written, e.g. "p(95) < 200ms". */
   expression: string;
-  /** What it applies to: "total", a request name ("GET /users/{id}") or "flow:store". */
+  /** What it applies to: "total", a request name ("GET /users/{id}") or "flow:store" (of `load` when set). */
   scope: string;
+  /** Side-by-side loads: the load whose figures it judges (`scope: load:api` is `{ load: 'api', scope: 'total' }`). */
+  load?: string;
   /** The measured value, in the unit of the metric (ms for latency, ratio 0..1 for rates, 1/s for rps). */
   actual: number | null;
   limit: number;
@@ -321,6 +349,32 @@ export interface Summary {
   monitor?: MonitorSourceHealth[];
   /** `loadctl capacity` only: the search, its steps and the answer (docs/capacity.md). */
   capacity?: CapacityReport;
+  /**
+   * Side-by-side loads (`loads:`): each load's own figures. The summary's own figures are the
+   * whole run's (sums over the loads; requests and flows by name merged). Absent for a one-load scenario.
+   */
+  loads?: Record<string, LoadSummary>;
+}
+
+/** One load's figures over the run (side-by-side loads). Fields as in `Summary`. */
+export interface LoadSummary {
+  /** Its load model, e.g. "open up to 3000/s, max 7 in flight" or "closed 3 users". */
+  model: string;
+  /** Its planned length (ms); undefined when its end is not planned (an iteration count). */
+  plannedDurationMs?: number;
+  /** Its load window: from the start until it started no more iterations. Its rates divide by it. */
+  loadDurationMs: number;
+  tags: Record<string, string>;
+  total: CumulativeRequestStats;
+  requests: Record<string, CumulativeRequestStats>;
+  flows: Record<string, CumulativeFlowStats>;
+  checks: CheckCounts;
+  rps: { mean: number; min: number; max: number; stdev: number };
+  dropped: number;
+  missed: number;
+  late: number;
+  /** Open model: fraction by which its started iterations fell short of the requested ones (0..1). */
+  rateShortfall?: number;
 }
 
 /** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */

@@ -79,6 +79,24 @@ const CumulativeFlowStats = Type.Object(
 );
 const CheckCounts = RecordOf(Type.Object({ passes: Count, fails: Count }));
 
+const LoadInterval = Type.Object(
+  {
+    total: Ref('RequestStats', RequestStats),
+    requests: RecordOf(Ref('RequestStats', RequestStats)),
+    flows: RecordOf(Ref('FlowStats', FlowStats)),
+    checks: CheckCounts,
+    rps: Num,
+    activeUsers: Num,
+    targetRate: Type.Optional(Num),
+    achievedRate: Type.Optional(Num),
+    dropped: Count,
+    missed: Count,
+    late: Count,
+    stage: Type.Optional(Str),
+  },
+  { title: 'LoadInterval', description: "One load's part of an interval (side-by-side loads)" },
+);
+
 const Interval = Type.Object(
   {
     index: Count,
@@ -107,6 +125,7 @@ const Interval = Type.Object(
       }),
     ),
     monitorAt: Type.Optional(Num),
+    loads: Type.Optional(RecordOf(Ref('LoadInterval', LoadInterval))),
   },
   { title: 'Interval' },
 );
@@ -144,6 +163,7 @@ const Warning = Type.Object({
 const ThresholdResult = Type.Object({
   expression: Str,
   scope: Str,
+  load: Type.Optional(Str),
   actual: Type.Union([Num, Type.Null()]),
   limit: Num,
   unit: Str,
@@ -203,6 +223,25 @@ const MonitorSourceHealth = Type.Object({
   lastError: Type.Optional(Str),
 });
 
+const LoadSummary = Type.Object(
+  {
+    model: Str,
+    plannedDurationMs: Type.Optional(Num),
+    loadDurationMs: Num,
+    tags: RecordOf(Str),
+    total: Ref('CumulativeRequestStats', CumulativeRequestStats),
+    requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
+    flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
+    checks: CheckCounts,
+    rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
+    dropped: Count,
+    missed: Count,
+    late: Count,
+    rateShortfall: Type.Optional(Num),
+  },
+  { title: 'LoadSummary', description: "One load's figures over the run (side-by-side loads)" },
+);
+
 const Summary = Type.Object(
   {
     meta: RunMeta,
@@ -226,6 +265,7 @@ const Summary = Type.Object(
     monitor: Type.Optional(Type.Array(MonitorSourceHealth)),
     /** Checked as an object here; its shape is documented in docs/capacity.md. */
     capacity: Type.Optional(Type.Unsafe<CapacityReport>({ type: 'object', description: 'loadctl capacity: the search and its steps (docs/capacity.md)' })),
+    loads: Type.Optional(RecordOf(LoadSummary)),
   },
   { title: 'Summary' },
 );
@@ -244,7 +284,7 @@ export const ResultSchema = Type.Object(
     $id: 'urn:loadctl:result.schema.json',
     title: 'loadctl result.json',
     description: 'The result of one loadctl run (see docs/results.md).',
-    definitions: { LatencySummary, RequestStats, CumulativeRequestStats, FlowStats, CumulativeFlowStats, Interval },
+    definitions: { LatencySummary, RequestStats, CumulativeRequestStats, FlowStats, CumulativeFlowStats, Interval, LoadInterval },
   },
 );
 

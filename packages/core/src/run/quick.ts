@@ -4,7 +4,7 @@
  */
 import { badInput } from '../errors.js';
 import type { Summary } from '../metrics/model.js';
-import type { HttpMethod, Scenario } from '../scenario/model.js';
+import type { HttpMethod, SingleLoadScenario } from '../scenario/model.js';
 import { escapeTemplateText } from '../scenario/template.js';
 import { REDACTED, redactUrlSecrets, secretHeaderNames } from '../scenario/redact.js';
 import { ceilingProblem, type LoadCeilingKey } from '../scenario/ceiling.js';
@@ -49,7 +49,7 @@ function positive(value: number | undefined, what: string): void {
 }
 
 /** Validate quick options and build the equivalent scenario. */
-export function quickScenario(o: QuickOptions): Scenario {
+export function quickScenario(o: QuickOptions): SingleLoadScenario {
   let url: URL;
   try {
     url = new URL(o.url);
@@ -76,13 +76,13 @@ export function quickScenario(o: QuickOptions): Scenario {
   const path = escapeTemplateText(`${url.pathname}${url.search}`);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.headers ?? {})) headers[k.toLowerCase()] = escapeTemplateText(v);
-  let body: Scenario['flows'][number]['steps'][number]['body'];
+  let body: SingleLoadScenario['flows'][number]['steps'][number]['body'];
   if (o.body !== undefined) {
     const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
     body = { kind: 'raw', value: escapeTemplateText(o.body), contentType: hasType ? undefined : /^\s*[[{]/.test(o.body) ? 'application/json' : 'text/plain' };
   }
 
-  let load: Scenario['load'];
+  let load: SingleLoadScenario['load'];
   if (o.rate !== undefined) {
     const durationMs = o.durationMs ?? (o.requests !== undefined ? (o.requests / o.rate) * 1000 : 10_000);
     load = {
@@ -129,7 +129,7 @@ export function quickScenario(o: QuickOptions): Scenario {
   };
 }
 
-function describe(o: QuickOptions, s: Scenario): string {
+function describe(o: QuickOptions, s: SingleLoadScenario): string {
   if (s.load.model === 'open') return `open ${o.rate}/s over ${s.load.connections} connections`;
   const pipe = (o.pipelining ?? 1) > 1 ? `, pipelining ${o.pipelining}` : '';
   return `closed ${o.connections ?? 50} connections${pipe}`;

@@ -1,6 +1,16 @@
+import { RequestAccumulator } from '../metrics/accumulator.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import type { RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
+import type { LoadTotals } from '../metrics/load-figures.js';
+import type { LoadSummary, RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
 import type { TimelineStats } from '../metrics/timeline-stats.js';
+
+/** What a side-by-side load's summary says of it beyond its figures. */
+export interface LoadMeta {
+  name: string;
+  model: string;
+  plannedDurationMs?: number;
+  tags: Record<string, string>;
+}
 
 export interface SummaryInput {
   meta: RunMeta;
@@ -11,14 +21,46 @@ export interface SummaryInput {
   endEpoch: number;
   verdict: Verdict;
   warnings: Warning[];
+  /** Side-by-side loads, in the scenario's order (absent for one load). */
+  loads?: readonly LoadMeta[];
+}
+
+/** The load window: from the start until no more iterations started (`loadEndedAt`), the graceful drain excluded. */
+function loadWindowMs(x: SummaryInput, loadEndedAt: number): number {
+  const loadEnd = loadEndedAt > 0 ? Math.min(x.endEpoch, Math.max(x.startEpoch, loadEndedAt)) : x.endEpoch;
+  return Math.max(0, loadEnd - x.startEpoch);
+}
+
+function loadSummary(x: SummaryInput, m: LoadMeta, t: LoadTotals | undefined): LoadSummary {
+  const loadDurationMs = loadWindowMs(x, t?.loadEndedAt ?? 0);
+  // A load that measured nothing (yet) has empty figures.
+  const total = t ? t.totalAccumulator() : new RequestAccumulator(true);
+  const cumulative = total.toCumulative(loadDurationMs);
+  const out: LoadSummary = {
+    model: m.model,
+    loadDurationMs,
+    tags: m.tags,
+    total: cumulative,
+    requests: t ? t.requests.map((a) => a.toCumulative(loadDurationMs)) : {},
+    flows: t ? t.flows.map((a) => a.toCumulative()) : {},
+    checks: structuredClone(t?.checks ?? {}),
+    rps: { mean: cumulative.rps, ...x.stats.rpsSpread(m.name) },
+    dropped: t?.dropped ?? 0,
+    missed: t?.missed ?? 0,
+    late: t?.late ?? 0,
+  };
+  total.destroy();
+  if (m.plannedDurationMs !== undefined) out.plannedDurationMs = m.plannedDurationMs;
+  const shortfall = x.stats.shortfall(m.name);
+  if (shortfall !== null) out.rateShortfall = shortfall;
+  return out;
 }
 
 /** The cumulative Summary from the aggregator's state (callable mid-run for abort checks and checkpoints). */
 export function buildSummary(x: SummaryInput): Summary {
   const durationMs = Math.max(0, x.endEpoch - x.startEpoch);
   // The load window ends when the last worker stopped starting iterations; the graceful drain is not in it.
-  const loadEnd = x.agg.loadEndedAt > 0 ? Math.min(x.endEpoch, Math.max(x.startEpoch, x.agg.loadEndedAt)) : x.endEpoch;
-  const loadDurationMs = Math.max(0, loadEnd - x.startEpoch);
+  const loadDurationMs = loadWindowMs(x, x.agg.loadEndedAt);
   const total = x.agg.totalAccumulator();
   const mean = loadDurationMs > 0 ? total.count / (loadDurationMs / 1000) : 0;
   const summary: Summary = {
@@ -39,5 +81,6 @@ export function buildSummary(x: SummaryInput): Summary {
     reporters: {},
   };
   total.destroy();
+  if (x.loads !== undefined) summary.loads = Object.fromEntries(x.loads.map((m) => [m.name, loadSummary(x, m, x.agg.loads.get(m.name))]));
   return summary;
 }

@@ -3,8 +3,11 @@ import { CPU_SATURATED, LAG_MS, TimelineStats } from '../metrics/timeline-stats.
 
 const SHORTFALL = 0.05;
 
-/** Warnings about the measurement itself, from the timeline's running statistics. */
-export function timelineWarnings(stats: TimelineStats, dropped: number, late: number, missed = 0): Warning[] {
+/**
+ * Warnings about the measurement itself, from the timeline's running statistics. With loads
+ * side by side (`loads`: their names), a rate shortfall is said per load.
+ */
+export function timelineWarnings(stats: TimelineStats, dropped: number, late: number, missed = 0, loads?: readonly string[]): Warning[] {
   const out: Warning[] = [];
   if (stats.saturated > 0) {
     out.push({
@@ -33,13 +36,15 @@ export function timelineWarnings(stats: TimelineStats, dropped: number, late: nu
   if (late > 0) {
     out.push({ code: 'LATE_ITERATIONS', severity: 'info', message: `${late} iterations started more than 10 ms after their scheduled time` });
   }
-  const shortfall = stats.shortfall();
-  if (shortfall !== null && shortfall > SHORTFALL) {
-    out.push({
-      code: 'RATE_SHORTFALL',
-      severity: 'warn',
-      message: `achieved rate ${(shortfall * 100).toFixed(1)}% below the requested rate over the run`,
-    });
+  for (const load of loads ?? [undefined]) {
+    const shortfall = stats.shortfall(load);
+    if (shortfall !== null && shortfall > SHORTFALL) {
+      out.push({
+        code: 'RATE_SHORTFALL',
+        severity: 'warn',
+        message: `${load === undefined ? '' : `load "${load}": `}achieved rate ${(shortfall * 100).toFixed(1)}% below the requested rate over the run`,
+      });
+    }
   }
   return out;
 }
