@@ -96,9 +96,11 @@ describe('loads side by side', () => {
     expect(srv.maxInFlightByPath.get('write')).toBeLessThanOrEqual(2);
 
     // each load's description, planned length and tags; the rate and its shortfall only for the open one
-    expect([api.model, writers.model]).toEqual(['open up to 150/s, max 7 in flight', 'closed 2 users']);
-    expect([api.plannedDurationMs, writers.plannedDurationMs, s.meta.plannedDurationMs]).toEqual([1500, 1000, 1500]);
-    expect([api.tags, writers.tags]).toEqual([{}, { team: 'data' }]);
+    const loads = s.meta.loads!;
+    expect(Object.keys(loads)).toEqual(['api', 'writers']);
+    expect([loads.api.model, loads.writers.model]).toEqual(['open up to 150/s, max 7 in flight', 'closed 2 users']);
+    expect([loads.api.plannedDurationMs, loads.writers.plannedDurationMs, s.meta.plannedDurationMs]).toEqual([1500, 1000, 1500]);
+    expect([loads.api.tags, loads.writers.tags]).toEqual([{}, { team: 'data' }]);
     expect(api.rateShortfall).toBeGreaterThanOrEqual(0);
     expect(writers.rateShortfall).toBeUndefined();
     expect(s.meta.model).toBe('2 loads: api open up to 150/s, max 7 in flight; writers closed 2 users');

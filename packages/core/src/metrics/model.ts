@@ -254,6 +254,18 @@ export interface RunMeta {
   tags: Record<string, string>;
   /** A merged result (`loadctl merge`): the shard results it was made of. */
   shards?: ShardSource[];
+  /** Side-by-side loads (`loads:`), in the scenario's order: what each one is. Absent for a one-load scenario. */
+  loads?: Record<string, LoadMeta>;
+}
+
+/** One of several loads side by side: its model, length and labels. */
+export interface LoadMeta {
+  /** Its load model, e.g. "open up to 3000/s, max 7 in flight" or "closed 3 users". */
+  model: string;
+  /** Its planned length (ms); undefined when its end is not planned (an iteration count). */
+  plannedDurationMs?: number;
+  /** Its own labels (InfluxDB tags of its points, JUnit properties), besides the run's. */
+  tags: Record<string, string>;
 }
 
 /** One shard result inside a merged result. */
@@ -356,15 +368,10 @@ export interface Summary {
   loads?: Record<string, LoadSummary>;
 }
 
-/** One load's figures over the run (side-by-side loads). Fields as in `Summary`. */
+/** One load's figures over the run (side-by-side loads; what it is: `meta.loads`). Fields as in `Summary`. */
 export interface LoadSummary {
-  /** Its load model, e.g. "open up to 3000/s, max 7 in flight" or "closed 3 users". */
-  model: string;
-  /** Its planned length (ms); undefined when its end is not planned (an iteration count). */
-  plannedDurationMs?: number;
   /** Its load window: from the start until it started no more iterations. Its rates divide by it. */
   loadDurationMs: number;
-  tags: Record<string, string>;
   total: CumulativeRequestStats;
   requests: Record<string, CumulativeRequestStats>;
   flows: Record<string, CumulativeFlowStats>;

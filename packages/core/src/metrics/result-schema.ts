@@ -150,6 +150,9 @@ const RunMeta = Type.Object(
         { description: 'a merged result (loadctl merge): the shard results it was made of' },
       ),
     ),
+    loads: Type.Optional(
+      Type.Record(Type.String(), Type.Object({ model: Str, plannedDurationMs: Type.Optional(Num), tags: RecordOf(Str) }), { description: 'side-by-side loads: what each one is' }),
+    ),
   },
   { title: 'RunMeta' },
 );
@@ -225,10 +228,7 @@ const MonitorSourceHealth = Type.Object({
 
 const LoadSummary = Type.Object(
   {
-    model: Str,
-    plannedDurationMs: Type.Optional(Num),
     loadDurationMs: Num,
-    tags: RecordOf(Str),
     total: Ref('CumulativeRequestStats', CumulativeRequestStats),
     requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
     flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),

@@ -13,7 +13,7 @@ import type { TrendPoints } from '../soak/trends.js';
 import type { RunJournal } from './journal.js';
 import type { ExecuteOptions } from './options.js';
 import type { RunState } from './state.js';
-import { buildSummary, type LoadMeta } from './summary.js';
+import { buildSummary } from './summary.js';
 import { timelineWarnings } from './warnings.js';
 
 export interface RunContext {
@@ -31,8 +31,6 @@ export interface RunContext {
   bus: ReporterBus;
   monitor: Monitor | null;
   state: RunState;
-  /** Side-by-side loads: what each load's summary says of it (absent for one load). */
-  loads?: LoadMeta[];
 }
 
 /** The verdict of a summary taken before the end. */
@@ -41,13 +39,13 @@ export const PENDING_VERDICT: Verdict = { passed: true, thresholds: [], endReaso
 /** The cumulative summary up to `endEpoch`, over the measured window (from the end of an excluded warm-up). */
 export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, warnings: Warning[]): Summary {
   const startEpoch = Math.min(endEpoch, ctx.state.startEpoch + ctx.excludeMs);
-  return buildSummary({ meta: ctx.meta, agg: ctx.agg, stats: ctx.stats, endEpoch, startEpoch, verdict, warnings, loads: ctx.loads });
+  return buildSummary({ meta: ctx.meta, agg: ctx.agg, stats: ctx.stats, endEpoch, startEpoch, verdict, warnings });
 }
 
 /** The warnings about the measurement and the run's events so far. */
 export function runWarnings(ctx: RunContext): Warning[] {
   const { stats, agg } = ctx;
-  return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed, ctx.loads?.map((l) => l.name)), ...ctx.state.warnings];
+  return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed, ctx.meta.loads ? Object.keys(ctx.meta.loads) : undefined), ...ctx.state.warnings];
 }
 
 /** Save the cumulative figures up to `endEpoch` to checkpoint.json. */

@@ -23,7 +23,7 @@ import type { Monitor } from '../monitor/index.js';
 import type { RunContext } from './context.js';
 import { finishRun, returnedResult } from './finish.js';
 import { intervalHandler } from './interval.js';
-import { intervalContexts, loadMetas, scenarioCeilingProblems } from './loads.js';
+import { intervalContexts, scenarioCeilingProblems } from './loads.js';
 import { runMeta } from './meta.js';
 import type { ExecuteOptions } from './options.js';
 import { workerPool } from './pool.js';
@@ -72,7 +72,6 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
     scenario,
     o,
     meta,
-    loads: loadMetas(scenario),
     excludeMs,
     config: o.config ?? null,
     stats: new TimelineStats(intervalMs),

@@ -9,7 +9,7 @@ import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../p
 import { loadCeilingProblems, type CeilingContext, type CeilingProblem } from '../scenario/ceiling.js';
 import { loadPlannedMs, scenarioLoads } from '../scenario/loads.js';
 import type { LoadModel, Scenario } from '../scenario/model.js';
-import type { LoadMeta } from './summary.js';
+import type { LoadMeta } from '../metrics/model.js';
 
 /** One load model in words, e.g. "closed 50 users" or "open up to 1000/s, max 200 in flight". */
 export function describeLoad(l: LoadModel): string {
@@ -33,14 +33,17 @@ export function trendStagesMs(s: Scenario): number[] {
   return longest.load.stages.map((st) => st.durationMs);
 }
 
-/** What each load's summary says of it: side-by-side loads only. */
-export function loadMetas(s: Scenario): LoadMeta[] | undefined {
-  return s.loads?.map((l) => {
-    const m: LoadMeta = { name: l.name, model: describeLoad(l.load), tags: { ...l.tags } };
-    const ms = loadPlannedMs(l.load);
-    if (ms !== undefined) m.plannedDurationMs = ms;
-    return m;
-  });
+/** What each side-by-side load is (the run's meta.loads); undefined for one load. */
+export function loadMetas(s: Scenario): Record<string, LoadMeta> | undefined {
+  if (s.loads === undefined) return undefined;
+  return Object.fromEntries(
+    s.loads.map((l) => {
+      const m: LoadMeta = { model: describeLoad(l.load), tags: { ...l.tags } };
+      const ms = loadPlannedMs(l.load);
+      if (ms !== undefined) m.plannedDurationMs = ms;
+      return [l.name, m];
+    }),
+  );
 }
 
 /** A load's requested rate (this process's `fraction` of it) and stage labels. */

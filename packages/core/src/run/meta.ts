@@ -6,14 +6,14 @@ import { plannedDurationMs } from '../scenario/loads.js';
 import type { Scenario } from '../scenario/model.js';
 import { redactUrlSecrets } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
-import { describeModel } from './loads.js';
+import { describeModel, loadMetas } from './loads.js';
 import type { ExecuteOptions } from './options.js';
 
 export { describeModel } from './loads.js';
 
 /** The meta of a run about to start (`startedAt` is moved to the common start once the workers are ready). */
 export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number): RunMeta {
-  return {
+  const meta: RunMeta = {
     runId: randomUUID(),
     scenario: scenario.name,
     target: redactUrlSecrets(scenario.target, scenario.secrets?.query),
@@ -27,4 +27,7 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     model: o.model ?? describeModel(scenario),
     tags: { ...scenario.tags, ...o.tags },
   };
+  const loads = loadMetas(scenario);
+  if (loads !== undefined) meta.loads = loads;
+  return meta;
 }

@@ -4,14 +4,6 @@ import type { LoadTotals } from '../metrics/load-figures.js';
 import type { LoadSummary, RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
 import type { TimelineStats } from '../metrics/timeline-stats.js';
 
-/** What a side-by-side load's summary says of it beyond its figures. */
-export interface LoadMeta {
-  name: string;
-  model: string;
-  plannedDurationMs?: number;
-  tags: Record<string, string>;
-}
-
 export interface SummaryInput {
   meta: RunMeta;
   agg: Aggregator;
@@ -21,8 +13,6 @@ export interface SummaryInput {
   endEpoch: number;
   verdict: Verdict;
   warnings: Warning[];
-  /** Side-by-side loads, in the scenario's order (absent for one load). */
-  loads?: readonly LoadMeta[];
 }
 
 /** The load window: from the start until no more iterations started (`loadEndedAt`), the graceful drain excluded. */
@@ -31,27 +21,24 @@ function loadWindowMs(x: SummaryInput, loadEndedAt: number): number {
   return Math.max(0, loadEnd - x.startEpoch);
 }
 
-function loadSummary(x: SummaryInput, m: LoadMeta, t: LoadTotals | undefined): LoadSummary {
+function loadSummary(x: SummaryInput, name: string, t: LoadTotals | undefined): LoadSummary {
   const loadDurationMs = loadWindowMs(x, t?.loadEndedAt ?? 0);
   // A load that measured nothing (yet) has empty figures.
   const total = t ? t.totalAccumulator() : new RequestAccumulator(true);
   const cumulative = total.toCumulative(loadDurationMs);
   const out: LoadSummary = {
-    model: m.model,
     loadDurationMs,
-    tags: m.tags,
     total: cumulative,
     requests: t ? t.requests.map((a) => a.toCumulative(loadDurationMs)) : {},
     flows: t ? t.flows.map((a) => a.toCumulative()) : {},
     checks: structuredClone(t?.checks ?? {}),
-    rps: { mean: cumulative.rps, ...x.stats.rpsSpread(m.name) },
+    rps: { mean: cumulative.rps, ...x.stats.rpsSpread(name) },
     dropped: t?.dropped ?? 0,
     missed: t?.missed ?? 0,
     late: t?.late ?? 0,
   };
   total.destroy();
-  if (m.plannedDurationMs !== undefined) out.plannedDurationMs = m.plannedDurationMs;
-  const shortfall = x.stats.shortfall(m.name);
+  const shortfall = x.stats.shortfall(name);
   if (shortfall !== null) out.rateShortfall = shortfall;
   return out;
 }
@@ -81,6 +68,7 @@ export function buildSummary(x: SummaryInput): Summary {
     reporters: {},
   };
   total.destroy();
-  if (x.loads !== undefined) summary.loads = Object.fromEntries(x.loads.map((m) => [m.name, loadSummary(x, m, x.agg.loads.get(m.name))]));
+  // Side-by-side loads, in the scenario's order (meta.loads).
+  if (x.meta.loads !== undefined) summary.loads = Object.fromEntries(Object.keys(x.meta.loads).map((name) => [name, loadSummary(x, name, x.agg.loads.get(name))]));
   return summary;
 }
