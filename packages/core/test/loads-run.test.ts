@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseScenario, run, type Interval, type RunResult } from '@loadctl/core';
+import { merge, parseScenario, parseSegment, run, validateResult, type Interval, type RunResult } from '@loadctl/core';
 import { json, startServer, type TestServer } from '../../../test/support/servers.js';
 
 let server: TestServer | null = null;
@@ -143,6 +143,31 @@ describe('loads side by side', () => {
     const aborted = r.summary.verdict.thresholds.filter((t) => t.aborted);
     expect(aborted.map((t) => [t.load, t.expression])).toEqual([['writers', 'error_rate < 1%']]);
     expect(r.summary.total.count).toBe(srv.received);
+  });
+});
+
+describe('loads side by side in shards', () => {
+  it("two shards merge into each load's figures, as one machine would have written them", async () => {
+    const srv = (server = await twoPathServer());
+    const s = sideBySide(srv.url);
+    const shards: RunResult[] = [];
+    for (const k of [1, 2]) shards.push(await run(s, { workers: 1, intervalMs: 250, segment: parseSegment(`${k}/2`) }));
+    const merged = merge(shards);
+    const m = merged.summary;
+    expect(() => validateResult(JSON.parse(JSON.stringify(merged)))).not.toThrow();
+    expect(m.loads!.api.total.count).toBe(srv.byPath.get('api'));
+    expect(m.loads!.writers.total.count).toBe(srv.byPath.get('write'));
+    expect(m.loads!.api.total.count).toBe(shards[0].summary.loads!.api.total.count + shards[1].summary.loads!.api.total.count);
+    expect(m.total.count).toBe(srv.received);
+    expect(m.meta.loads).toEqual(shards[0].summary.meta.loads);
+    expect(merged.timeline.reduce((n, i) => n + loadCount(i, 'writers'), 0)).toBe(m.loads!.writers.total.count);
+    // the thresholds are judged again on the merged figures, each on its load
+    expect(m.verdict.thresholds.map((t) => [t.load ?? '-', t.expression, t.passed])).toEqual([
+      ['writers', 'error_rate < 1%', false],
+      ['-', 'count > 0', true],
+      ['api', 'error_rate < 1%', true],
+      ['api', 'checks > 99%', true],
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import { LOADCTL_VERSION } from '../../version.js';
 import { RESULT_SCHEMA_VERSION, type CumulativeRequestStats, type RunResult, type ShardSource, type Summary, type Verdict, type Warning } from '../model.js';
 import { configDifference } from './config.js';
 import { coverage, formatRange, segmentRange, type SegmentRange } from './segments.js';
+import { mergeLoadSummaries } from './loads.js';
 import { mergeChecks, mergeCumulative, mergeFlowStats, mergeKeyed } from './stats.js';
 import { mergeTimelines } from './timeline.js';
 
@@ -197,6 +198,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
       model: m0.model,
       tags: commonTags(metas.map((m) => m.tags)),
       shards,
+      ...(m0.loads !== undefined ? { loads: m0.loads } : {}),
     },
     endedAt,
     durationMs,
@@ -218,5 +220,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
     warnings,
     reporters: {},
   };
+  const loads = mergeLoadSummaries(summaries, startedAt, durationMs, tl.timeline, m0.intervalMs);
+  if (loads !== undefined) summary.loads = loads;
   return { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: tl.timeline, config: inputs[0].result.config };
 }
