@@ -12,35 +12,15 @@
  * whose end is not planned) is held back until the next one is known.
  *
  * Side-by-side loads: the snapshots carry each load's section; each load gets its part of
- * every interval and its cumulative figures (load-figures.ts), and the run's figures are
- * merged from the same sections.
+ * every interval and its cumulative figures (tick-figures.ts, tick-state.ts), and the run's
+ * figures are merged from the same sections.
  */
 import type { WorkerSnapshot } from './snapshot.js';
-import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts } from './accumulator.js';
+import { RequestAccumulator } from './accumulator.js';
 import { encodeHistogram } from './histogram.js';
-import { LoadTick, LoadTotals, type LoadContext } from './load-figures.js';
-import type { CheckCounts, Interval, LoadInterval } from './model.js';
-
-interface TickState {
-  reported: Set<number>;
-  requests: AccumulatorMap<RequestAccumulator>;
-  flows: AccumulatorMap<FlowAccumulator>;
-  checks: CheckCounts;
-  activeUsers: number;
-  scheduled: number;
-  started: number;
-  dropped: number;
-  missed: number;
-  late: number;
-  cpu: number;
-  lag: number;
-  /** Latest snapshot time: the end of a partial (last) tick. */
-  at: number;
-  /** Ticks this state covers (2 when a short last tick was folded in). */
-  ticks: number;
-  /** Side-by-side loads: each load's part of the tick. */
-  loads: Map<string, LoadTick> | null;
-}
+import type { Interval, LoadInterval } from './model.js';
+import { Totals, type LoadContext } from './tick-figures.js';
+import { addSnapshot, mergeTick, newTickState, type TickState } from './tick-state.js';
 
 /** A last interval shorter than this fraction of an interval is folded into the previous one. */
 export const FOLD_FRACTION = 0.2;
@@ -60,22 +40,14 @@ export interface IntervalContext {
   loads?: Record<string, LoadContext>;
 }
 
-export class Aggregator {
-  /** Cumulative over the run: 64-bit histogram counts (a 24 h run overflows 32-bit buckets). */
-  readonly requests = new AccumulatorMap(() => new RequestAccumulator(true));
-  readonly flows = new AccumulatorMap(() => new FlowAccumulator(true));
-  readonly checks: CheckCounts = {};
-  dropped = 0;
-  missed = 0;
-  late = 0;
+/** The run's cumulative figures (Totals: requests, flows, checks, dropped, ...) and the ticks being collected. */
+export class Aggregator extends Totals {
   /** Epoch ms of the latest snapshot: when the workers last measured anything. */
   lastSnapshotAt = 0;
-  /** Epoch ms at which the last worker stopped starting iterations (0: not reported). */
-  loadEndedAt = 0;
   /** Intervals emitted so far. */
   emitted = 0;
   /** Side-by-side loads: each load's cumulative figures, by name (empty for a one-load run). */
-  readonly loads = new Map<string, LoadTotals>();
+  readonly loads = new Map<string, Totals>();
 
   private readonly pending = new Map<number, TickState>();
   /** Worker -> tick of its final snapshot. */
@@ -92,7 +64,9 @@ export class Aggregator {
     private readonly intervalMs: number,
     private readonly ctx: IntervalContext,
     private readonly onInterval: (i: Interval) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   start(startEpoch: number): void {
     this.startEpoch = startEpoch;
@@ -105,63 +79,25 @@ export class Aggregator {
 
   private state(tick: number): TickState {
     let s = this.pending.get(tick);
-    if (!s) {
-      s = {
-        reported: new Set(),
-        requests: new AccumulatorMap(() => new RequestAccumulator()),
-        flows: new AccumulatorMap(() => new FlowAccumulator()),
-        checks: {},
-        activeUsers: 0,
-        scheduled: 0,
-        started: 0,
-        dropped: 0,
-        missed: 0,
-        late: 0,
-        cpu: 0,
-        lag: 0,
-        at: 0,
-        ticks: 1,
-        loads: null,
-      };
-      this.pending.set(tick, s);
-    }
+    if (!s) this.pending.set(tick, (s = newTickState()));
     return s;
   }
 
   add(snap: WorkerSnapshot): void {
-    const s = this.state(snap.tick);
-    s.reported.add(snap.worker);
-    for (const name in snap.requests) s.requests.get(name).addRaw(snap.requests[name]);
-    for (const name in snap.flows) s.flows.get(name).addRaw(snap.flows[name]);
-    addCheckCounts(s.checks, snap.checks);
-    if (snap.loads !== undefined) this.addLoads(s, snap.loads);
-    s.activeUsers += snap.activeUsers;
-    addTickCounters(s, { ...snap, lag: snap.eventLoopLagMs });
+    addSnapshot(this.state(snap.tick), snap);
+    for (const name in snap.loads ?? {}) {
+      const totals = this.loadTotals(name);
+      totals.loadEndedAt = Math.max(totals.loadEndedAt, snap.loads![name].loadEndedAt);
+    }
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
     this.loadEndedAt = Math.max(this.loadEndedAt, snap.loadEndedAt);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
     this.emitReady(false, 0);
   }
 
-  /** Each load's section: into the load's part of the tick, and into the run's figures. */
-  private addLoads(s: TickState, loads: NonNullable<WorkerSnapshot['loads']>): void {
-    s.loads ??= new Map();
-    for (const name in loads) {
-      const raw = loads[name];
-      let t = s.loads.get(name);
-      if (!t) s.loads.set(name, (t = new LoadTick()));
-      t.add(raw);
-      for (const r in raw.requests) s.requests.get(r).addRaw(raw.requests[r]);
-      for (const f in raw.flows) s.flows.get(f).addRaw(raw.flows[f]);
-      addCheckCounts(s.checks, raw.checks);
-      const totals = this.loadTotals(name);
-      totals.loadEndedAt = Math.max(totals.loadEndedAt, raw.loadEndedAt);
-    }
-  }
-
-  private loadTotals(name: string): LoadTotals {
+  private loadTotals(name: string): Totals {
     let t = this.loads.get(name);
-    if (!t) this.loads.set(name, (t = new LoadTotals()));
+    if (!t) this.loads.set(name, (t = new Totals()));
     return t;
   }
 
@@ -254,18 +190,10 @@ export class Aggregator {
     const seconds = (end - start) / 1000;
     const startMs = start - this.startEpoch;
     const measured = startMs >= (this.ctx.excludeBeforeMs ?? 0);
+    const r = s.run;
     const total = new RequestAccumulator();
-    for (const [name, acc] of s.requests.byName) {
-      total.add(acc);
-      if (measured) this.requests.get(name).add(acc);
-    }
-    if (measured) {
-      for (const [name, acc] of s.flows.byName) this.flows.get(name).add(acc);
-      addCheckCounts(this.checks, s.checks);
-      this.dropped += s.dropped;
-      this.missed += s.missed;
-      this.late += s.late;
-    }
+    for (const acc of r.requests.byName.values()) total.add(acc);
+    if (measured) this.addTick(r);
     const endMs = end - this.startEpoch;
     const interval: Interval = {
       index: tick,
@@ -273,79 +201,34 @@ export class Aggregator {
       end,
       elapsedMs: endMs,
       total: total.toStats(),
-      requests: s.requests.map((a) => a.toStats()),
-      flows: s.flows.map((a) => a.toStats()),
-      checks: s.checks,
+      requests: r.requests.map((a) => a.toStats()),
+      flows: r.flows.map((a) => a.toStats()),
+      checks: r.checks,
       rps: total.count / seconds,
-      activeUsers: s.activeUsers,
-      dropped: s.dropped,
-      missed: s.missed,
-      late: s.late,
+      activeUsers: r.activeUsers,
+      dropped: r.dropped,
+      missed: r.missed,
+      late: r.late,
       stage: this.ctx.stageAt?.(endMs - 1),
       generator: { cpu: s.cpu, eventLoopLagMs: s.lag },
     };
     if (this.ctx.targetRate) {
       interval.targetRate = this.ctx.targetRate(startMs, endMs);
-      interval.achievedRate = s.started / seconds;
+      interval.achievedRate = r.started / seconds;
     }
     if (total.latency.totalCount > 0) interval.latencyHistogram = encodeHistogram(total.latency);
     if (s.loads !== null) {
       const loads: Record<string, LoadInterval> = {};
       for (const [name, t] of s.loads) {
         loads[name] = t.toInterval(seconds, startMs, endMs, this.ctx.loads?.[name]);
-        if (measured) this.loadTotals(name).add(t);
+        if (measured) this.loadTotals(name).addTick(t);
         t.destroy();
       }
       interval.loads = loads;
     }
     total.destroy();
-    s.requests.destroy();
-    s.flows.destroy();
+    r.destroy();
     this.emitted++;
     this.onInterval(interval);
   }
-
-
-  /** Cumulative total over all request names. */
-  totalAccumulator(): RequestAccumulator {
-    const total = new RequestAccumulator(true);
-    for (const acc of this.requests.byName.values()) total.add(acc);
-    return total;
-  }
-}
-
-type TickCounters = Pick<TickState, 'scheduled' | 'started' | 'dropped' | 'missed' | 'late' | 'cpu' | 'lag' | 'at'>;
-
-/** Counters add up; CPU, lag and the snapshot time keep their maximum. */
-function addTickCounters(into: TickState, c: TickCounters): void {
-  into.scheduled += c.scheduled;
-  into.started += c.started;
-  into.dropped += c.dropped;
-  into.missed += c.missed;
-  into.late += c.late;
-  into.cpu = Math.max(into.cpu, c.cpu);
-  into.lag = Math.max(into.lag, c.lag);
-  into.at = Math.max(into.at, c.at);
-}
-
-/** Add the state of the tick after `into` to it (folding a short last tick). */
-function mergeTick(into: TickState, from: TickState): void {
-  for (const [name, acc] of from.requests.byName) into.requests.get(name).add(acc);
-  for (const [name, acc] of from.flows.byName) into.flows.get(name).add(acc);
-  addCheckCounts(into.checks, from.checks);
-  into.activeUsers = from.activeUsers; // as at the end of the merged interval
-  addTickCounters(into, from);
-  into.ticks += from.ticks;
-  if (from.loads !== null) {
-    into.loads ??= new Map();
-    for (const [name, t] of from.loads) {
-      const mine = into.loads.get(name);
-      if (mine) {
-        mine.merge(t);
-        t.destroy();
-      } else into.loads.set(name, t);
-    }
-  }
-  from.requests.destroy();
-  from.flows.destroy();
 }

@@ -151,25 +151,13 @@ export interface Interval {
   latencyHistogram?: string;
 }
 
-/** One load's part of an interval (side-by-side loads). Fields as in `Interval`. */
-export interface LoadInterval {
-  total: RequestStats;
-  requests: Record<string, RequestStats>;
-  flows: Record<string, FlowStats>;
-  checks: CheckCounts;
-  /** This load's requests per second in the interval. */
-  rps: number;
-  /** This load's active virtual users (closed model) or in-flight iterations (open model) at the end. */
-  activeUsers: number;
-  /** Open model: this load's requested and achieved iterations/s. */
-  targetRate?: number;
-  achievedRate?: number;
-  dropped: number;
+/**
+ * One load's part of an interval (side-by-side loads): the interval's figures over that load
+ * only (its own stage, its own requested rate).
+ */
+export type LoadInterval = Pick<Interval, 'total' | 'requests' | 'flows' | 'checks' | 'rps' | 'activeUsers' | 'targetRate' | 'achievedRate' | 'dropped' | 'late' | 'stage'> & {
   missed: number;
-  late: number;
-  /** Name of this load's stage in force at the interval's end. */
-  stage?: string;
-}
+};
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
 export type MonitorValues = Record<string, number>;
@@ -368,21 +356,15 @@ export interface Summary {
   loads?: Record<string, LoadSummary>;
 }
 
-/** One load's figures over the run (side-by-side loads; what it is: `meta.loads`). Fields as in `Summary`. */
-export interface LoadSummary {
+/**
+ * One load's figures over the run (side-by-side loads; what it is: `meta.loads`): the
+ * summary's figures over that load only, its rates over its own load window.
+ */
+export type LoadSummary = Pick<Summary, 'total' | 'requests' | 'flows' | 'checks' | 'rps' | 'dropped' | 'late' | 'rateShortfall'> & {
   /** Its load window: from the start until it started no more iterations. Its rates divide by it. */
   loadDurationMs: number;
-  total: CumulativeRequestStats;
-  requests: Record<string, CumulativeRequestStats>;
-  flows: Record<string, CumulativeFlowStats>;
-  checks: CheckCounts;
-  rps: { mean: number; min: number; max: number; stdev: number };
-  dropped: number;
   missed: number;
-  late: number;
-  /** Open model: fraction by which its started iterations fell short of the requested ones (0..1). */
-  rateShortfall?: number;
-}
+};
 
 /** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */
 export interface ReporterLosses {

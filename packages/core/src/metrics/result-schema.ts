@@ -79,23 +79,22 @@ const CumulativeFlowStats = Type.Object(
 );
 const CheckCounts = RecordOf(Type.Object({ passes: Count, fails: Count }));
 
-const LoadInterval = Type.Object(
-  {
-    total: Ref('RequestStats', RequestStats),
-    requests: RecordOf(Ref('RequestStats', RequestStats)),
-    flows: RecordOf(Ref('FlowStats', FlowStats)),
-    checks: CheckCounts,
-    rps: Num,
-    activeUsers: Num,
-    targetRate: Type.Optional(Num),
-    achievedRate: Type.Optional(Num),
-    dropped: Count,
-    missed: Count,
-    late: Count,
-    stage: Type.Optional(Str),
-  },
-  { title: 'LoadInterval', description: "One load's part of an interval (side-by-side loads)" },
-);
+/** What an interval and a side-by-side load's part of it both have. */
+const intervalFigures = {
+  total: Ref('RequestStats', RequestStats),
+  requests: RecordOf(Ref('RequestStats', RequestStats)),
+  flows: RecordOf(Ref('FlowStats', FlowStats)),
+  checks: CheckCounts,
+  rps: Num,
+  activeUsers: Num,
+  targetRate: Type.Optional(Num),
+  achievedRate: Type.Optional(Num),
+  dropped: Count,
+  late: Count,
+  stage: Type.Optional(Str),
+};
+
+const LoadInterval = Type.Object({ ...intervalFigures, missed: Count }, { title: 'LoadInterval', description: "One load's part of an interval (side-by-side loads)" });
 
 const Interval = Type.Object(
   {
@@ -103,18 +102,8 @@ const Interval = Type.Object(
     start: Num,
     end: Num,
     elapsedMs: Num,
-    total: Ref('RequestStats', RequestStats),
-    requests: RecordOf(Ref('RequestStats', RequestStats)),
-    flows: RecordOf(Ref('FlowStats', FlowStats)),
-    checks: CheckCounts,
-    rps: Num,
-    activeUsers: Num,
-    targetRate: Type.Optional(Num),
-    achievedRate: Type.Optional(Num),
-    dropped: Count,
+    ...intervalFigures,
     missed: Type.Optional(Count),
-    late: Count,
-    stage: Type.Optional(Str),
     generator: Type.Object({ cpu: Num, eventLoopLagMs: Num }),
     latencyHistogram: Type.Optional(Str),
     monitor: Type.Optional(
@@ -226,19 +215,20 @@ const MonitorSourceHealth = Type.Object({
   lastError: Type.Optional(Str),
 });
 
+/** What a summary and a side-by-side load's summary both have. */
+const summaryFigures = {
+  total: Ref('CumulativeRequestStats', CumulativeRequestStats),
+  requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
+  flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
+  checks: CheckCounts,
+  rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
+  dropped: Count,
+  late: Count,
+  rateShortfall: Type.Optional(Num),
+};
+
 const LoadSummary = Type.Object(
-  {
-    loadDurationMs: Num,
-    total: Ref('CumulativeRequestStats', CumulativeRequestStats),
-    requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
-    flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
-    checks: CheckCounts,
-    rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
-    dropped: Count,
-    missed: Count,
-    late: Count,
-    rateShortfall: Type.Optional(Num),
-  },
+  { loadDurationMs: Num, ...summaryFigures, missed: Count },
   { title: 'LoadSummary', description: "One load's figures over the run (side-by-side loads)" },
 );
 
@@ -248,15 +238,8 @@ const Summary = Type.Object(
     endedAt: Num,
     durationMs: Num,
     loadDurationMs: Type.Optional(Num),
-    total: Ref('CumulativeRequestStats', CumulativeRequestStats),
-    requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
-    flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
-    checks: CheckCounts,
-    rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
-    dropped: Count,
+    ...summaryFigures,
     missed: Type.Optional(Count),
-    late: Count,
-    rateShortfall: Type.Optional(Num),
     verdict: Verdict,
     warnings: Type.Array(Warning),
     reporters: RecordOf(ReporterHealth),

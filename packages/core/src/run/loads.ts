@@ -4,7 +4,7 @@
  * and stage labels for the aggregator, the metas of the per-load summaries, the load
  * ceilings, and the stages trends are fitted over.
  */
-import type { LoadContext } from '../metrics/load-figures.js';
+import type { LoadContext } from '../metrics/tick-figures.js';
 import { ArrivalSchedule, stageIndexAt, stageLabel, totalDurationMs } from '../plan/stages.js';
 import { loadCeilingProblems, type CeilingContext, type CeilingProblem } from '../scenario/ceiling.js';
 import { loadPlannedMs, scenarioLoads } from '../scenario/loads.js';

@@ -1,6 +1,6 @@
 import { RequestAccumulator } from '../metrics/accumulator.js';
 import type { Aggregator } from '../metrics/aggregator.js';
-import type { LoadTotals } from '../metrics/load-figures.js';
+import type { Totals } from '../metrics/tick-figures.js';
 import type { LoadSummary, RunMeta, Summary, Verdict, Warning } from '../metrics/model.js';
 import type { TimelineStats } from '../metrics/timeline-stats.js';
 
@@ -21,7 +21,7 @@ function loadWindowMs(x: SummaryInput, loadEndedAt: number): number {
   return Math.max(0, loadEnd - x.startEpoch);
 }
 
-function loadSummary(x: SummaryInput, name: string, t: LoadTotals | undefined): LoadSummary {
+function loadSummary(x: SummaryInput, name: string, t: Totals | undefined): LoadSummary {
   const loadDurationMs = loadWindowMs(x, t?.loadEndedAt ?? 0);
   // A load that measured nothing (yet) has empty figures.
   const total = t ? t.totalAccumulator() : new RequestAccumulator(true);

@@ -180,6 +180,19 @@ function flowPoint(flow: string, f: FlowStats, tags: Record<string, string>, ts:
   return p;
 }
 
+/** The `loadctl_summary` points of each request name and of `total` (returned, for more fields). */
+function summaryRequestPoints(x: Pick<Summary, 'requests' | 'total'>, tags: Record<string, string>, ts: number, seconds: number, points: Point[]): Point {
+  const one = (name: string, s: RequestStats): Point => {
+    const p = point(MEASUREMENTS.summary, { ...tags, name }, ts);
+    requestFields(p, s, seconds);
+    float(p, 'error_rate', s.count > 0 ? s.failed / s.count : 0);
+    points.push(p);
+    return p;
+  };
+  for (const [name, s] of Object.entries(x.requests)) one(name, s);
+  return one('total', x.total);
+}
+
 /**
  * End-of-run points: one `loadctl_summary` per request name and for `total` (timestamp =
  * endedAt); loads side by side: each load's too, tagged `load`.
@@ -189,15 +202,7 @@ export function summaryLines(summary: Summary, tags: Record<string, string>, loa
   // Rates over the load window (graceful drain excluded), as in the summary.
   const seconds = (summary.loadDurationMs ?? summary.durationMs) / 1000;
   const points: Point[] = [];
-  for (const [name, s] of Object.entries(summary.requests)) {
-    const p = point(MEASUREMENTS.summary, { ...tags, name }, ts);
-    requestFields(p, s, seconds);
-    float(p, 'error_rate', s.count > 0 ? s.failed / s.count : 0);
-    points.push(p);
-  }
-  const t = point(MEASUREMENTS.summary, { ...tags, name: 'total' }, ts);
-  requestFields(t, summary.total, seconds);
-  float(t, 'error_rate', summary.total.count > 0 ? summary.total.failed / summary.total.count : 0);
+  const t = summaryRequestPoints(summary, tags, ts, seconds, points);
   int(t, 'duration_ms', summary.durationMs);
   float(t, 'rps_mean', summary.rps.mean);
   float(t, 'rps_min', summary.rps.min);
@@ -211,19 +216,9 @@ export function summaryLines(summary: Summary, tags: Record<string, string>, loa
   int(t, 'thresholds_failed', summary.verdict.thresholds.filter((x) => !x.passed).length);
   t.booleanField('passed', summary.verdict.passed);
   t.stringField('end_reason', summary.verdict.endReason);
-  points.push(t, ...trendPoints(summary, tags));
+  points.push(...trendPoints(summary, tags));
   for (const [load, l] of Object.entries(summary.loads ?? {})) {
-    const lt = loadTags[load] ?? { ...tags, load };
-    const secs = l.loadDurationMs / 1000;
-    for (const [name, s] of Object.entries(l.requests)) {
-      const p = point(MEASUREMENTS.summary, { ...lt, name }, ts);
-      requestFields(p, s, secs);
-      float(p, 'error_rate', s.count > 0 ? s.failed / s.count : 0);
-      points.push(p);
-    }
-    const p = point(MEASUREMENTS.summary, { ...lt, name: 'total' }, ts);
-    requestFields(p, l.total, secs);
-    float(p, 'error_rate', l.total.count > 0 ? l.total.failed / l.total.count : 0);
+    const p = summaryRequestPoints(l, loadTags[load] ?? { ...tags, load }, ts, l.loadDurationMs / 1000, points);
     float(p, 'rps_mean', l.rps.mean);
     int(p, 'dropped', l.dropped);
     int(p, 'late', l.late);

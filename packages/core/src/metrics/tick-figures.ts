@@ -1,8 +1,8 @@
 /**
- * The aggregator's side of side-by-side loads: each load's part of a tick (LoadTick), merged
- * from the sections of the workers' snapshots, and each load's cumulative figures
- * (LoadTotals). The run's own figures are still merged from the same sections, so they stay
- * the exact sums of the loads'.
+ * What the aggregator adds up per tick: the figures of one tick (TickFigures), the run's or,
+ * with loads side by side, one load's, merged from the workers' snapshots or their
+ * sections; and cumulative figures (Totals: the run's, and each load's). The run's own figures are
+ * merged from the same sections, so they stay the exact sums of the loads'.
  */
 import { AccumulatorMap, addCheckCounts, FlowAccumulator, RequestAccumulator } from './accumulator.js';
 import type { CheckCounts, LoadInterval } from './model.js';
@@ -15,8 +15,8 @@ export interface LoadContext {
   stageAt?(elapsedMs: number): string | undefined;
 }
 
-/** One load's part of one tick, merged over the workers. */
-export class LoadTick {
+/** The figures of one tick (the run's, or one load's), merged over the workers. */
+export class TickFigures {
   readonly requests = new AccumulatorMap(() => new RequestAccumulator());
   readonly flows = new AccumulatorMap(() => new FlowAccumulator());
   readonly checks: CheckCounts = {};
@@ -28,9 +28,19 @@ export class LoadTick {
   late = 0;
 
   add(raw: LoadSnapshot): void {
+    this.addRecords(raw);
+    this.addCounters(raw);
+  }
+
+  /** Its requests, flows and checks. */
+  addRecords(raw: Pick<LoadSnapshot, 'requests' | 'flows' | 'checks'>): void {
     for (const name in raw.requests) this.requests.get(name).addRaw(raw.requests[name]);
     for (const name in raw.flows) this.flows.get(name).addRaw(raw.flows[name]);
     addCheckCounts(this.checks, raw.checks);
+  }
+
+  /** Its users in flight and open-model counters. */
+  addCounters(raw: Omit<LoadSnapshot, 'requests' | 'flows' | 'checks' | 'loadEndedAt'>): void {
     this.activeUsers += raw.activeUsers;
     this.scheduled += raw.scheduled;
     this.started += raw.started;
@@ -40,7 +50,7 @@ export class LoadTick {
   }
 
   /** Fold the next (short, last) tick into this one. */
-  merge(from: LoadTick): void {
+  merge(from: TickFigures): void {
     for (const [name, acc] of from.requests.byName) this.requests.get(name).add(acc);
     for (const [name, acc] of from.flows.byName) this.flows.get(name).add(acc);
     addCheckCounts(this.checks, from.checks);
@@ -82,18 +92,18 @@ export class LoadTick {
   }
 }
 
-/** One load's cumulative figures (64-bit histogram counts, as the run's). */
-export class LoadTotals {
+/** Cumulative figures, the run's (the Aggregator's own) or one load's: 64-bit histogram counts (a 24 h run overflows 32-bit buckets). */
+export class Totals {
   readonly requests = new AccumulatorMap(() => new RequestAccumulator(true));
   readonly flows = new AccumulatorMap(() => new FlowAccumulator(true));
   readonly checks: CheckCounts = {};
   dropped = 0;
   missed = 0;
   late = 0;
-  /** Epoch ms at which the last worker stopped starting this load's iterations (0: not reported). */
+  /** Epoch ms at which the last worker stopped starting iterations (0: not reported). */
   loadEndedAt = 0;
 
-  add(t: LoadTick): void {
+  addTick(t: TickFigures): void {
     for (const [name, acc] of t.requests.byName) this.requests.get(name).add(acc);
     for (const [name, acc] of t.flows.byName) this.flows.get(name).add(acc);
     addCheckCounts(this.checks, t.checks);
@@ -102,7 +112,7 @@ export class LoadTotals {
     this.late += t.late;
   }
 
-  /** Cumulative total over this load's request names. */
+  /** Cumulative total over all request names. */
   totalAccumulator(): RequestAccumulator {
     const total = new RequestAccumulator(true);
     for (const acc of this.requests.byName.values()) total.add(acc);
