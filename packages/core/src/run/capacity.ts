@@ -154,7 +154,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOptions = {}): Promise<RunResult> {
   const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
   if (loaded.loads !== undefined) {
-    throw badInput('E_CAPACITY_LOADS', `capacity searches the rate of one load; this scenario has ${loaded.loads.length} loads side by side (${loaded.loads.map((l) => l.name).join(', ')})`, 'a scenario with one load (load + flows)');
+    throw badInput('E_CAPACITY_LOADS', `capacity searches the rate of one load; this scenario has loads side by side (${loaded.loads.map((l) => l.name).join(', ')})`, 'a scenario with one load (load + flows)');
   }
   const scenario: SingleLoadScenario = loaded;
   const settings = capacitySettings(o);
