@@ -60,7 +60,7 @@ export function addReadHook(fn: () => void): () => void {
 
 function updateReadHooks(): void {
   const hooks = [...readHooks];
-  // One hook (one open-model load in this thread): called directly, as before there could be several.
+  // One open-model load in this thread (the usual case): its hook is called directly.
   afterRead =
     hooks.length === 0
       ? null
