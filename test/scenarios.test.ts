@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run, validateScenarioFile, type CumulativeRequestStats, type Summary } from '../packages/core/dist/index.js';
+import { scenarioLoads } from '../packages/core/dist/internal.js';
 import { start as startBehaviour } from '../examples/behaviour/dist/index.js';
 import { start as startDocstore } from '../examples/docstore/dist/index.js';
 import { start as startEvents } from '../examples/events/dist/index.js';
@@ -38,10 +39,10 @@ function status(s: Summary, name: string, code: number): number {
   return r?.statuses[String(code)] ?? 0;
 }
 
-/** Runs scenarios/<service>-smoke.yml on one worker against `url` and asserts what every smoke run must show. */
-async function smoke(service: (typeof SERVICES)[number], url: string): Promise<Summary> {
+/** Runs scenarios/<service>-smoke.yml (or `file`) on one worker against `url` and asserts what every smoke run must show. */
+async function smoke(service: (typeof SERVICES)[number], url: string, file = `${service}-smoke.yml`): Promise<Summary> {
   // No warm-up: the services' own counts must be the run's.
-  const { summary: s } = await run(join(dir, `${service}-smoke.yml`), { workers: 1, warmupMs: 0, env: { [`${service.toUpperCase()}_URL`]: url } });
+  const { summary: s } = await run(join(dir, file), { workers: 1, warmupMs: 0, env: { [`${service.toUpperCase()}_URL`]: url } });
   expect(s.meta.target).toBe(url);
   expect(s.verdict.endReason).toBe('completed');
   expect(s.verdict.thresholds.length).toBeGreaterThanOrEqual(3);
@@ -81,7 +82,8 @@ describe('scenarios/*.yml', () => {
     const s = r.scenario!;
     expect(s.target).toMatch(/^http:\/\/127\.0\.0\.1:300[1-4]$/);
     expect(s.thresholds.length).toBeGreaterThanOrEqual(3);
-    const ms = s.load.stages.reduce((n, st) => n + st.durationMs, 0);
+    // Loads side by side: the longest one's.
+    const ms = Math.max(...scenarioLoads(s).map((l) => l.load.stages.reduce((n, st) => n + st.durationMs, 0)));
     if (file.endsWith('-smoke.yml')) expect(ms).toBeLessThanOrEqual(5000);
     else expect(ms).toBeGreaterThanOrEqual(120_000);
   });
@@ -164,5 +166,32 @@ describe('smoke scenarios against the example services', () => {
     expect((await getJson<{ total: number }>(`${svc.url}/events?to=2030-12-31`)).total).toBe(10);
     expect((await getJson<{ count: number }>(`${svc.url}/accounts/demo/notifications`)).count).toBe(3);
     expect(status(s, 'DELETE /notifications/{id}', 204)).toBeGreaterThanOrEqual(s.flows['notifications']!.iterations);
+  });
+
+  it("events-loads: readers and organisers side by side, each load's figures what it did to the service", async () => {
+    const svc = await startEvents({ port: 0, seed: true });
+    cleanups.push(() => svc.close());
+    const s = await smoke('events', svc.url, 'events-loads-smoke.yml');
+
+    const readers = s.loads!['readers']!;
+    const organisers = s.loads!['organisers']!;
+    expect(Object.keys(s.meta.loads!)).toEqual(['readers', 'organisers']);
+    // Each load sent only its own requests; the run's figures are their sums.
+    expect(Object.keys(readers.requests).sort()).toEqual(['GET /events (page)', 'GET /events/{id}']);
+    expect(Object.keys(organisers.requests).sort()).toEqual(['DELETE /events/{id}', 'GET /events/{id} (created)', 'POST /events', 'PUT /events/{id}']);
+    expect(s.total.count).toBe(readers.total.count + organisers.total.count);
+    expect(readers.total.count).toBeGreaterThan(20);
+    expect(readers.requests['GET /events/{id}']!.count).toBe(s.requests['GET /events/{id}']!.count);
+    // At most 10 readers in flight: arrivals beyond are dropped, never queued.
+    expect(readers.flows['read']!.iterations + readers.dropped).toBeLessThanOrEqual(160);
+    // The organisers leave the service as they found it, except for iterations cut short at the end.
+    const created = organisers.requests['POST /events']!.statuses['201'] ?? 0;
+    const deleted = organisers.requests['DELETE /events/{id}']!.statuses['204'] ?? 0;
+    expect(created).toBeGreaterThan(5);
+    expect(deleted).toBe(organisers.flows['organise']!.iterations);
+    const all = await getJson<{ total: number }>(`${svc.url}/events?limit=1000`);
+    expect(all.total).toBe(10 + created - deleted);
+    // Each load's thresholds were judged on that load.
+    expect(s.verdict.thresholds.filter((t) => t.load === 'organisers').map((t) => t.scope)).toEqual(['total', 'flow:organise']);
   });
 });

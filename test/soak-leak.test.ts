@@ -12,7 +12,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, run, type RunResult, type Scenario, type Trend } from '../packages/core/dist/index.js';
+import { loadScenario, run, type RunResult, type Scenario, type SingleLoadScenario, type Trend } from '../packages/core/dist/index.js';
 import { ConsoleReporter, renderHtmlReport } from '../packages/reporters/dist/index.js';
 import { startDocstore, type Child } from '../packages/core/test/support/child.js';
 import { Writable } from 'node:stream';
@@ -32,8 +32,9 @@ async function soakRun(env: Record<string, string>): Promise<{ result: RunResult
   const child = await startDocstore(env);
   children.push(child);
   const loaded: Scenario = await loadScenario(SCENARIO, { env: { DOCSTORE_URL: child.url } });
-  const bounded = (iterations: number): Scenario['load'] => ({ model: 'closed', stages: [{ durationMs: 300_000, users: 2 }], iterations });
-  const scenario: Scenario = {
+  if (loaded.loads !== undefined) throw new Error(`${SCENARIO} has one load`);
+  const bounded = (iterations: number): SingleLoadScenario['load'] => ({ model: 'closed', stages: [{ durationMs: 300_000, users: 2 }], iterations });
+  const scenario: SingleLoadScenario = {
     ...loaded,
     load: bounded(ITERATIONS),
     flows: loaded.flows.map((f) => ({ ...f, pace: { minMs: 20, maxMs: 20 } })),

@@ -28,13 +28,14 @@ export type * from './scenario/model.js';
 export type { ScenarioInput, ThresholdInput } from './scenario/schema/scenario.js';
 export type { FlowInput, StepInput, CaptureInput, CheckInput } from './scenario/schema/step.js';
 export type { LoadInput, ClosedLoadInput, OpenLoadInput } from './scenario/schema/load.js';
+export type { LoadEntryInput } from './scenario/schema/loads.js';
 export type { Duration as DurationInput, DurationRange as DurationRangeInput, EnvRef, Method, RequestLine, ThresholdExpression, Ratio as RatioInput } from './scenario/schema/primitives.js';
 export { parseDuration } from './scenario/duration.js';
 export { ScenarioSchema } from './scenario/schema/scenario.js';
 export { scenarioJsonSchema } from './scenario/schema/json-schema.js';
 export { redactScenario } from './scenario/redact.js';
 export { plan, parseSegment, formatSegment, parseSequence, type PlanOptions, type Plan, type PlanNote, type PlanTotals, type Segment, type SegmentSequence } from './plan/index.js';
-export type { WorkerPlan, ClosedLoadPlan, OpenLoadPlan, DataPlan, HooksPlan, Fraction, Stripe, UserStep, ProgramPlan, FlowPlan, StepPlan } from './plan/index.js';
+export type { WorkerPlan, LoadSharePlan, ClosedLoadPlan, OpenLoadPlan, DataPlan, HooksPlan, Fraction, Stripe, UserStep, ProgramPlan, FlowPlan, StepPlan } from './plan/index.js';
 
 // ---- hooks and reporters
 export type { Hooks, HookContext, HookRequest, HookResponse, SetupContext, TeardownContext } from './engine/hooks.js';

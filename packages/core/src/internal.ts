@@ -5,6 +5,7 @@
  * loadctl. Library users import from `@loadctl/core` (and `@loadctl/core/testing`).
  */
 export * from './metrics/model.js';
+export { scopeLabel } from './metrics/scope-label.js';
 export type * from './scenario/model.js';
 export type { Reporter } from './reporting/reporter.js';
 export {

@@ -70,9 +70,9 @@ describe('load ceilings', () => {
   it('the ceiling is per worker, and can be lifted explicitly', () => {
     const text = 'target: http://127.0.0.1:1\nload: { users: 30000, duration: 1s }\nsteps: [GET /]\n';
     expect(() => parseScenario(text, { env: {}, workers: 1 })).toThrow(/30,000 users/);
-    expect(parseScenario(text, { env: {}, workers: 2 }).load.model).toBe('closed');
-    expect(parseScenario(text, { env: {}, workers: 1, loadCeiling: false }).load.model).toBe('closed');
-    expect(parseScenario(text, { env: {}, workers: 1, loadCeiling: { users: 40_000 } }).load.model).toBe('closed');
+    expect(parseScenario(text, { env: {}, workers: 2 }).load!.model).toBe('closed');
+    expect(parseScenario(text, { env: {}, workers: 1, loadCeiling: false }).load!.model).toBe('closed');
+    expect(parseScenario(text, { env: {}, workers: 1, loadCeiling: { users: 40_000 } }).load!.model).toBe('closed');
   });
 
   it('quick refuses beyond the ceiling naming the flag; run re-checks after overrides, before any load', async () => {

@@ -12,7 +12,7 @@ const ENV = { SHOP_TOKEN: 'tok', API_KEY: 'k' };
 const res = (over: Partial<ResponseView> = {}): ResponseView => ({ status: 200, headers: {}, body: '', durationMs: 10, ...over });
 /** Worker `worker` of `workers` compiles its program from its plan. */
 const compileScenario = (s: Scenario, o: { worker?: number; workers?: number; seed?: number } = {}) =>
-  compileWorker(plan(s, { workers: o.workers ?? 1, seed: o.seed ?? 1 }).workers[o.worker ?? 0]);
+  compileWorker(plan(s, { workers: o.workers ?? 1, seed: o.seed ?? 1 }).workers[o.worker ?? 0].shares[0]);
 const one = (input: Omit<ScenarioInput, 'load'> & { load?: ScenarioInput['load'] }) =>
   compileScenario(defineScenario({ load: { users: 1, duration: '1s' }, ...input } as ScenarioInput, { env: {} }));
 
@@ -182,12 +182,12 @@ describe('data rows', () => {
       const rows = Array.from({ length: n }, (_, i) => ({ id: String(i) }));
       const s = defineScenario({ target: 'http://h', data: { u: { rows } }, load: { users: W, duration: '1s' }, steps: ['GET /u/${data.u.id}'] }, { env: {} });
       const p = plan(s, { workers: W, seed: 1 });
-      const all = p.workers.flatMap((w) => w.data.u.rows.map((r) => Number(r.id))).sort((a, b) => a - b);
+      const all = p.workers.flatMap((w) => w.shares[0].data.u.rows.map((r) => Number(r.id))).sort((a, b) => a - b);
       expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
     }
     // fewer rows than workers: worker w reads row w mod n
     const s = defineScenario({ target: 'http://h', data: { u: { rows: [{ id: '0' }, { id: '1' }] } }, load: { users: 4, duration: '1s' }, steps: ['GET /u/${data.u.id}'] }, { env: {} });
-    expect(plan(s, { workers: 4 }).workers.map((w) => w.data.u.rows.map((r) => r.id))).toEqual([['0'], ['1'], ['0'], ['1']]);
+    expect(plan(s, { workers: 4 }).workers.map((w) => w.shares[0].data.u.rows.map((r) => r.id))).toEqual([['0'], ['1'], ['0'], ['1']]);
   });
 
   it('sequential rows: workers read disjoint stripes and wrap', () => {

@@ -10,8 +10,8 @@ import { plan } from '../src/plan/plan.js';
 import { formatSegment, parseSegment, type Segment, type SegmentSequence } from '../src/plan/segment.js';
 import { ArrivalSchedule, stepAt, userSteps, usersAt } from '../src/plan/stages.js';
 import { owned, sequenceStripes, splitStripe, unitAt } from '../src/plan/stripe.js';
-import type { WorkerPlan } from '../src/plan/worker-plan.js';
-import type { ClosedStage, OpenStage, Scenario } from '../src/scenario/model.js';
+import type { LoadSharePlan, WorkerPlan } from '../src/plan/worker-plan.js';
+import type { ClosedStage, OpenStage, SingleLoadScenario } from '../src/scenario/model.js';
 
 const RUNS = { numRuns: 150 };
 
@@ -46,7 +46,7 @@ const openStagesArb: fc.Arbitrary<OpenStage[]> = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
-function scenario(load: Scenario['load'], rows = 0): Scenario {
+function scenario(load: SingleLoadScenario['load'], rows = 0): SingleLoadScenario {
   return {
     name: 'p',
     target: 'http://127.0.0.1:1',
@@ -63,9 +63,15 @@ function scenario(load: Scenario['load'], rows = 0): Scenario {
   };
 }
 
-/** Every worker of every part of the sequence. */
-function allWorkers(s: Scenario, seq: SegmentSequence, workers: number): WorkerPlan[] {
-  return partsOf(seq).flatMap((segment) => plan(s, { workers, segment, sequence: seq, seed: 1 }).workers);
+/** A worker's share of the one load of a one-load scenario. */
+function only(w: WorkerPlan): LoadSharePlan {
+  expect(w.shares).toHaveLength(1);
+  return w.shares[0];
+}
+
+/** Every worker of every part of the sequence (its share of the one load). */
+function allWorkers(s: SingleLoadScenario, seq: SegmentSequence, workers: number): LoadSharePlan[] {
+  return partsOf(seq).flatMap((segment) => plan(s, { workers, segment, sequence: seq, seed: 1 }).workers.map(only));
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -144,7 +150,7 @@ describe('plan: closed model', () => {
     const s = scenario({ model: 'closed', stages: [{ durationMs: 1000, users: 3 }] });
     const p = plan(s, { workers: 8 });
     expect(p.workers).toHaveLength(3);
-    expect(p.workers.map((w) => (w.load.model === 'closed' ? w.load.stageUsers[0] : 0))).toEqual([1, 1, 1]);
+    expect(p.workers.map(only).map((w) => (w.load.model === 'closed' ? w.load.stageUsers[0] : 0))).toEqual([1, 1, 1]);
     expect(p.notes).toEqual([{ severity: 'info', message: '3 workers instead of 8: the run has only 3 users' }]);
     const shard = plan(s, { workers: 8, segment: parseSegment('2/4') });
     expect([shard.workers.length, shard.notes[0].message]).toEqual([1, '1 worker instead of 8: segment 2/4 has only 1 user']);
@@ -200,7 +206,7 @@ describe('plan: open model', () => {
     const s = scenario({ model: 'open', startRate: 2.5, stages: [{ durationMs: 8000, rate: 2.5 }], connections: 3, maxInFlight: 3 });
     const p = plan(s, { workers: 3 });
     const schedule = new ArrivalSchedule(2.5, [{ durationMs: 8000, rate: 2.5 }]);
-    const times = p.workers.map((w) => Array.from({ length: w.load.model === 'open' ? w.load.arrivals : 0 }, (_, j) => Math.round(schedule.timeOf(unitAt(w.units, j)))));
+    const times = p.workers.map(only).map((w) => Array.from({ length: w.load.model === 'open' ? w.load.arrivals : 0 }, (_, j) => Math.round(schedule.timeOf(unitAt(w.units, j)))));
     expect(times).toEqual([
       [0, 1200, 2400, 3600, 4800, 6000, 7200],
       [400, 1600, 2800, 4000, 5200, 6400, 7600],
@@ -211,14 +217,14 @@ describe('plan: open model', () => {
   it('fewer connections than workers means fewer workers; no worker gets a connection "just in case"', () => {
     const s = scenario({ model: 'open', startRate: 100, stages: [{ durationMs: 1000, rate: 100 }], connections: 2, maxInFlight: 100 });
     const p = plan(s, { workers: 4 });
-    expect(p.workers.map((w) => (w.load.model === 'open' ? w.load.connections : 0))).toEqual([1, 1]);
+    expect(p.workers.map(only).map((w) => (w.load.model === 'open' ? w.load.connections : 0))).toEqual([1, 1]);
     expect(p.notes).toEqual([{ severity: 'info', message: '2 workers instead of 4: the run has only 2 connections' }]);
     expect(p.totals).toEqual({ connections: 2, arrivals: 100, maxInFlight: 100 });
     // a shard that gets none of 3 connections cannot send its arrivals: said as a warning
     const three = scenario({ model: 'open', startRate: 100, stages: [{ durationMs: 1000, rate: 100 }], connections: 3, maxInFlight: 100 });
     const shard = plan(three, { workers: 2, segment: parseSegment('4/4') });
     expect(shard.notes).toEqual([{ severity: 'warn', message: 'segment 4/4 gets no connections (fewer in all than parts of the run): its 25 arrivals will be dropped' }]);
-    expect(shard.workers.map((w) => (w.load.model === 'open' ? [w.load.arrivals, w.load.connections] : []))).toEqual([[25, 0]]);
+    expect(shard.workers.map(only).map((w) => (w.load.model === 'open' ? [w.load.arrivals, w.load.connections] : []))).toEqual([[25, 0]]);
   });
 });
 
@@ -240,7 +246,7 @@ describe('plan: data rows and foreign origins', () => {
     const s = scenario({ model: 'open', startRate: 10, stages: [{ durationMs: 1000, rate: 10 }], connections: 10, maxInFlight: 10 });
     s.flows[0].steps.push({ name: 'other', method: 'GET', path: 'http://127.0.0.2:9/x', query: {}, headers: {}, captures: [], checks: [] });
     const p = plan(s, { workers: 3 });
-    expect(p.workers.map((w) => w.foreignConnections)).toEqual([4, 3, 3]);
-    expect(plan(scenario({ model: 'closed', stages: [{ durationMs: 1, users: 5 }] }), { workers: 2 }).workers.map((w) => w.foreignConnections)).toEqual([0, 0]);
+    expect(p.workers.map(only).map((w) => w.foreignConnections)).toEqual([4, 3, 3]);
+    expect(plan(scenario({ model: 'closed', stages: [{ durationMs: 1, users: 5 }] }), { workers: 2 }).workers.map(only).map((w) => w.foreignConnections)).toEqual([0, 0]);
   });
 });

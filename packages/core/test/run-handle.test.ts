@@ -47,7 +47,8 @@ describe('run handle', () => {
       if (n === 40) void test!.stop({ graceful: true });
       setTimeout(() => json(res, 200, {}), 20);
     });
-    test = start(parseScenario(`target: ${server.url}\nload: { users: 4, duration: 5m }\nsteps: [ { get: / } ]\n`, { env: {} }), { workers: 1 });
+    // No warm-up: the stop must come during the run, and the server's count must be the run's.
+    test = start(parseScenario(`target: ${server.url}\nload: { users: 4, duration: 5m }\nsteps: [ { get: / } ]\n`, { env: {} }), { workers: 1, warmupMs: 0 });
     const r = await test.done;
     expect(r.summary.verdict.endReason).toBe('interrupted');
     expect(r.summary.total.count).toBe(server.received);

@@ -9,7 +9,7 @@ import { parseScenario } from '../src/scenario/load.js';
 
 // Every complete scenario in docs/scenario.md must load and compile.
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/scenario.md', import.meta.url)), 'utf8');
-const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /^target:/m.test(b) && /^load:/m.test(b));
+const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /^target:/m.test(b) && /^loads?:/m.test(b));
 
 describe('docs/scenario.md examples', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loadctl-docs-'));
@@ -19,10 +19,13 @@ describe('docs/scenario.md examples', () => {
 
   it.each(blocks.map((b, i) => [i, b]))('example %i loads and compiles', (_i, text) => {
     const s = parseScenario(text as string, { file: join(dir, 'example.yml'), env: { SHOP_TOKEN: 't' } });
-    const c = compileWorker(plan(s, { workers: 2, seed: 1 }).workers[0]);
-    for (const f of c.flows) {
-      const ctx = c.newIteration(c.flows.indexOf(f), 0);
-      for (const step of f.steps) expect(step.render(ctx).path.startsWith('/')).toBe(true);
+    // Every load's share (one for a one-load scenario).
+    for (const share of plan(s, { workers: 2, seed: 1 }).workers.flatMap((w) => w.shares)) {
+      const c = compileWorker(share);
+      for (const f of c.flows) {
+        const ctx = c.newIteration(c.flows.indexOf(f), 0);
+        for (const step of f.steps) expect(step.render(ctx).path.startsWith('/')).toBe(true);
+      }
     }
   });
 });

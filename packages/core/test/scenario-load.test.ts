@@ -33,12 +33,12 @@ describe('full scenario', () => {
       connections: 256,
     });
     expect(s.rateShortfall).toEqual({ maxShortfall: 0.1, graceMs: 30_000, abort: true });
-    expect(s.flows.map((f) => [f.name, f.weight, f.steps.map((st) => st.name)])).toEqual([
+    expect(s.flows!.map((f) => [f.name, f.weight, f.steps.map((st) => st.name)])).toEqual([
       ['store', 1, ['create user', 'PUT /users/{userId}', 'DELETE /users/{userId}']],
       ['query', 2, ['GET /products/{sku}', 'GET /health']],
     ]);
-    const [create, put] = s.flows[0].steps;
-    expect(s.flows[0].pace).toEqual({ minMs: 500, maxMs: 1000 });
+    const [create, put] = s.flows![0].steps;
+    expect(s.flows![0].pace).toEqual({ minMs: 500, maxMs: 1000 });
     expect(create).toEqual({
       name: 'create user',
       method: 'POST',
@@ -65,8 +65,8 @@ describe('full scenario', () => {
       { name: 'PUT /users/{userId}: duration <= 1s', kind: 'max_duration', ms: 1000 },
     ]);
     expect(put.timeoutMs).toBe(2000);
-    expect(s.flows[1].steps[0].query).toEqual({ q: '${uuid()}', page: '2' });
-    expect(s.flows[1].steps[1]).toEqual({ name: 'GET /health', method: 'GET', path: '/health', query: {}, headers: {}, captures: [], checks: [] });
+    expect(s.flows![1].steps[0].query).toEqual({ q: '${uuid()}', page: '2' });
+    expect(s.flows![1].steps[1]).toEqual({ name: 'GET /health', method: 'GET', path: '/health', query: {}, headers: {}, captures: [], checks: [] });
     expect(s.thresholds).toEqual([
       { expression: 'p(95) < 200ms', scope: 'total', abortOnFail: false, delayAbortEvalMs: 0 },
       { expression: 'error_rate < 1%', scope: 'total', abortOnFail: false, delayAbortEvalMs: 0 },
@@ -113,7 +113,7 @@ describe('full scenario', () => {
     const r = redactScenario(s) as Scenario & { data: Record<string, { rowCount: number }> };
     expect(r.headers.authorization).toBe('***');
     expect(r.headers.accept).toBe('application/json');
-    expect(r.flows[0].steps[0].headers['x-api-key']).toBe('***');
+    expect(r.flows![0].steps[0].headers['x-api-key']).toBe('***');
     expect(r.variables.apiKey).toEqual({ value: '***', secret: true });
     expect(r.variables.tenant).toEqual({ value: 'acme', secret: false });
     expect(r.data.users.rowCount).toBe(5);
@@ -273,7 +273,7 @@ describe('shapes of the format', () => {
 
   it('defaults: name from the file, 10s timeout, pipelining 1', () => {
     const s = parseScenario('target: http://x\nload: { users: 1, duration: 1s }\nsteps: [GET /]\n', { file: '/tmp/smoke-test.yml', env: {} });
-    expect([s.name, s.timeoutMs, s.pipelining, s.flows[0].name, s.flows[0].weight]).toEqual(['smoke-test', 10_000, 1, 'default', 1]);
+    expect([s.name, s.timeoutMs, s.pipelining, s.flows![0].name, s.flows![0].weight]).toEqual(['smoke-test', 10_000, 1, 'default', 1]);
   });
 
   it('defineScenario takes the YAML shape as a typed object', () => {
@@ -286,7 +286,7 @@ describe('shapes of the format', () => {
       thresholds: ['p(99) < 50ms'],
     });
     expect(s.data.ids).toEqual({ file: '(inline)', order: 'random', rows: [{ id: '1' }, { id: '2' }] });
-    expect(s.flows[0].steps[0].checks).toEqual([{ name: 'GET /items/{id}: status 200', kind: 'status', in: [200] }]);
+    expect(s.flows![0].steps[0].checks).toEqual([{ name: 'GET /items/{id}: status 200', kind: 'status', in: [200] }]);
     expect(s.load).toMatchObject({ maxInFlight: 50, connections: 50 });
     expect(() => defineScenario({ target: 'http://x', load: { users: 1, duration: '1s' }, steps: [{ get: '/${nope}' }] })).toThrow(
       '"nope" is neither a capture of an earlier step nor a variable',

@@ -39,7 +39,7 @@ function counted<T>(v: T, meter: { work: number }, seen = new WeakMap<object, un
 function work(doc: unknown): number {
   const meter = { work: 0 };
   const s = normalizeScenario(counted(doc, meter), { source: noSource(), env: {}, baseDir: process.cwd(), meter });
-  expect(s.flows.length).toBe(4);
+  expect(s.flows!.length).toBe(4);
   return meter.work;
 }
 

@@ -52,7 +52,9 @@ describe('schema/scenario.schema.json', () => {
     // The schema was found: the keys not yet used are offered at the end of the file.
     const offered = await completions(own, text.split('\n').length - 1, 0);
     expect(offered.length).toBeGreaterThan(0);
-    expect(Object.keys(JSON.parse(readFileSync(schemaFile, 'utf8')).properties)).toEqual(expect.arrayContaining(offered));
+    // The root is one form or the other: one load (load + flows) or loads side by side.
+    const forms: Array<{ properties: object }> = JSON.parse(readFileSync(schemaFile, 'utf8')).anyOf;
+    expect(forms.flatMap((f) => Object.keys(f.properties))).toEqual(expect.arrayContaining(offered));
   });
 
   it('the YAML language server accepts the full fixture (every section of the format)', async () => {
@@ -78,5 +80,14 @@ describe('schema/scenario.schema.json', () => {
     expect(await completions(step, 5, 4)).toEqual(expect.arrayContaining(['check', 'capture', 'headers', 'json', 'think']));
     const load = doc('target: http://x\nload:\n  \nsteps: [GET /]\n');
     expect(await completions(load, 3, 2)).toEqual(expect.arrayContaining(['users', 'spawnRate', 'rate', 'maxInFlight', 'stages']));
+  });
+
+  it('the YAML language server accepts loads side by side, flags load with loads, and completes a load entry', async () => {
+    const ok = ['target: http://x', 'loads:', '  - name: api', '    load: { rate: 10, duration: 1m, maxInFlight: 7 }', '    steps: [GET /a]', '  - name: w', '    load: { users: 2, duration: 1m }', '    steps: [POST /b]', ''].join('\n');
+    expect(await problems(doc(ok))).toEqual([]);
+    const both = doc(['target: http://x', 'load: { users: 1, duration: 1s }', 'loads:', '  - { name: a, load: { users: 1, duration: 1s }, steps: [GET /] }', ''].join('\n'));
+    expect(await problems(both)).toEqual(['4:1 Property loads is not allowed.']);
+    const entry = doc('target: http://x\nloads:\n  - name: a\n    \n');
+    expect(await completions(entry, 4, 4)).toEqual(expect.arrayContaining(['load', 'flows', 'steps', 'thresholds', 'tags', 'rateShortfall']));
   });
 });

@@ -13,8 +13,8 @@ describe('starterScenario (loadctl init)', () => {
     for (const model of ['closed', 'open'] as const) {
       const s = parseScenario(starterScenario({ url, model, schema: './s.json' }), { env: {} });
       expect(s.target).toBe(target);
-      expect(s.flows[0].steps.map((st) => [st.method, st.path])).toEqual([['GET', path]]);
-      expect(s.load.model).toBe(model);
+      expect(s.flows![0].steps.map((st) => [st.method, st.path])).toEqual([['GET', path]]);
+      expect(s.load!.model).toBe(model);
       expect(s.thresholds).toHaveLength(3);
     }
   });

@@ -58,7 +58,7 @@ describe('ScenarioInput (defineScenario)', () => {
   it('every well-typed load, step and threshold validates', () => {
     for (const load of [closed, closedStages, open, openStages, fromEnv, iterations]) {
       const s = defineScenario({ ...base, load, steps, thresholds }, { env: {} });
-      expect(s.flows[0].steps).toHaveLength(4);
+      expect(s.flows![0].steps).toHaveLength(4);
     }
   });
 

@@ -28,7 +28,7 @@ load: { users: 1, duration: 1s }
 `,
       { env: { KEY: 'ENVKEYVAL' } },
     );
-    expect(s.flows[0].steps.map((st) => st.name)).toEqual(['GET /a?api_key=***&page=1', 'GET /b?token={tok}', 'GET /c?session=***']);
+    expect(s.flows![0].steps.map((st) => st.name)).toEqual(['GET /a?api_key=***&page=1', 'GET /b?token={tok}', 'GET /c?session=***']);
     const stored = JSON.stringify(redactScenario(s));
     for (const v of ['ENVKEYVAL', 'SESSVAL', 'QVAL', 'HDRVAL', 'targetpw']) expect(stored).not.toContain(v);
     expect(stored).toContain('visible');

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { validateScenarioFile } from '@loadctl/core';
+import { validateScenarioFile, type Scenario } from '@loadctl/core';
+import { scenarioFlows, scenarioLoads } from '@loadctl/core/internal';
 import { BaseCommand } from '../lib/base-command.js';
 import { countFlag, loadCeilingOf } from '../lib/flags.js';
 import { EXIT } from '../lib/outcome.js';
@@ -31,8 +32,8 @@ export default class Validate extends BaseCommand {
       const r = validateScenarioFile(file, { env, workers: flags.workers, loadCeiling: loadCeilingOf(flags) });
       if (r.ok) {
         const s = r.scenario!;
-        files.push({ file, ok: true, scenario: { name: s.name, target: s.target, flows: s.flows.length, model: s.load.model, thresholds: s.thresholds.length } });
-        if (!flags.json) process.stdout.write(`✓ ${file}: ${s.name} → ${s.target}, ${s.flows.length} flow(s), ${s.load.model} model, ${s.thresholds.length} threshold(s)\n`);
+        files.push({ file, ok: true, scenario: describe(s) });
+        if (!flags.json) process.stdout.write(`✓ ${file}: ${s.name} → ${s.target}, ${describeLoads(s)}, ${s.thresholds.length} threshold(s)\n`);
       } else {
         bad++;
         files.push({ file, ok: false, issues: r.issues });
@@ -42,4 +43,18 @@ export default class Validate extends BaseCommand {
     if (flags.json) this.printJson({ ok: bad === 0, files });
     this.exit(bad > 0 ? EXIT.badInput : EXIT.ok);
   }
+}
+
+/** What `--json` says of a valid scenario; `loads` for loads side by side. */
+function describe(s: Scenario): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: s.name, target: s.target, flows: scenarioFlows(s).length, model: s.loads === undefined ? s.load.model : 'loads', thresholds: s.thresholds.length };
+  if (s.loads !== undefined) out.loads = s.loads.map((l) => ({ name: l.name, model: l.load.model, flows: l.flows.length }));
+  return out;
+}
+
+/** "2 flow(s), open model", or "2 loads side by side (api: open, 1 flow; writers: closed, 2 flows)". */
+function describeLoads(s: Scenario): string {
+  if (s.loads === undefined) return `${s.flows.length} flow(s), ${s.load.model} model`;
+  const each = scenarioLoads(s).map((l) => `${l.name}: ${l.load.model}, ${l.flows.length} flow(s)`);
+  return `${s.loads.length} loads side by side (${each.join('; ')})`;
 }

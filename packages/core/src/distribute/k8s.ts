@@ -9,7 +9,7 @@
  */
 import { stringify } from 'yaml';
 import { badInput } from '../errors.js';
-import { totalDurationMs } from '../plan/stages.js';
+import { plannedDurationMs } from '../scenario/loads.js';
 import type { Scenario } from '../scenario/model.js';
 import { bundleScenario } from './bundle.js';
 
@@ -215,7 +215,7 @@ export function kubernetesManifests(o: K8sOptions): K8sObject[] {
   });
 
   if (pvc) {
-    const planned = o.scenario.load.model === 'closed' && o.scenario.load.iterations !== undefined ? UNBOUNDED_WAIT_S * 1000 : totalDurationMs(o.scenario.load);
+    const planned = plannedDurationMs(o.scenario) ?? UNBOUNDED_WAIT_S * 1000;
     const waitUntil = Math.ceil((o.startAt + planned) / 1000) + MERGE_GRACE_S;
     const mergeScript = [
       `dir=${runDir}`,

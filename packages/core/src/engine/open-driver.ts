@@ -13,7 +13,7 @@ import { unitAt } from '../plan/stripe.js';
 import type { OpenLoadPlan } from '../plan/worker-plan.js';
 import { ConnectionPool, type ConnectionOptions } from './connections.js';
 import { GRACEFUL_STOP_MS } from './graceful.js';
-import { setReadHook } from './http1/fast-client.js';
+import { addReadHook } from './http1/fast-client.js';
 import { createArrivalTimer, type ArrivalTimer, type ArrivalTimerKind } from './precise-timer.js';
 import { IterationRunner } from './runner.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -35,6 +35,12 @@ export interface OpenDriverOptions extends Pick<OpenLoadPlan, 'startRate' | 'sta
   timer?: ArrivalTimerKind;
   /** Called for every arrival started, with how late (ms) it started after its scheduled time. */
   onArrival?: (lateMs: number) => void;
+  /**
+   * Whether nothing runs in this thread (the precise timer may then block it until the next
+   * arrival). Default: no iteration of this driver runs; a worker running other loads beside
+   * it passes one that looks at them too.
+   */
+  threadIdle?: () => boolean;
 }
 
 export const DEFAULT_ARRIVAL_TIMER: ArrivalTimerKind = 'precise';
@@ -53,6 +59,7 @@ export class OpenDriver {
   private readonly onArrival: ((lateMs: number) => void) | undefined;
   private grace: NodeJS.Timeout | null = null;
   private resolveDone: (() => void) | null = null;
+  private readonly removeReadHook: () => void;
 
   constructor(private readonly rt: WorkerRuntime, o: OpenDriverOptions) {
     this.schedule = new ArrivalSchedule(o.startRate, o.stages);
@@ -60,10 +67,10 @@ export class OpenDriver {
     this.cap = o.connections > 0 ? o.maxInFlight : 0;
     this.arrivals = o.arrivals;
     // No iteration running: the worker may sleep until the next arrival without delaying a response.
-    const timer = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER, () => this.idle.length === this.all.length);
+    const timer = createArrivalTimer(o.timer ?? DEFAULT_ARRIVAL_TIMER, o.threadIdle ?? (() => this.idle.length === this.all.length));
     this.arrivalTimer = timer;
     // Under load, arrivals go out on the back of the lean client's socket reads: no extra wake-ups.
-    setReadHook(() => timer.poll());
+    this.removeReadHook = addReadHook(() => timer.poll());
     this.onArrival = o.onArrival;
     rt.pool = new ConnectionPool(o.connection, o.connections);
     rt.activeUsers = () => this.all.length - this.idle.length;
@@ -166,7 +173,7 @@ export class OpenDriver {
   }
 
   async close(): Promise<void> {
-    setReadHook(null);
+    this.removeReadHook();
     this.arrivalTimer.close();
     await this.rt.pool?.close();
   }

@@ -1,15 +1,16 @@
 /**
- * Per-worker state shared by the runners and the load driver: the compiled
- * program with its steps prepared for dispatch (prepared.ts), the recorders, the
- * interval ticker that ships snapshots to the main thread and the timeout sweep.
+ * The state of one load in a worker, shared by its runners and its driver: the
+ * compiled program with its steps prepared for dispatch (prepared.ts), the
+ * recorders, the open-model counters and the timeout sweep of its runners. A
+ * worker running several loads side by side has one runtime per load; its ticker
+ * (ticker.ts) ships their sections in one snapshot per interval.
  * Runners see it through the small RunnerHost interface (runner.ts).
  */
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
-import type { HookErrorReport, WorkerSnapshot } from '../metrics/snapshot.js';
+import type { HookErrorReport, LoadSnapshot } from '../metrics/snapshot.js';
 import type { Stripe } from '../plan/stripe.js';
-import type { WorkerPlan } from '../plan/worker-plan.js';
+import type { LoadSharePlan, WorkerPlan } from '../plan/worker-plan.js';
 import type { CompiledProgram } from '../plan/worker-program.js';
 import type { ConnectionPool } from './connections.js';
 import { RequestTimeoutError } from './errors.js';
@@ -26,11 +27,13 @@ export interface InFlight {
 
 export interface RuntimeOptions {
   plan: WorkerPlan;
+  /** The load this runtime runs: one of `plan.shares`. */
+  share: LoadSharePlan;
   program: CompiledProgram;
-  intervalMs: number;
-  port: MessagePort;
-  /** The imported hooks module (plan.hooks), if any. */
+  /** The imported hooks module (plan.hooks), if any: imported once per worker, shared by its runtimes. */
   hooks?: Hooks | null;
+  /** Where hook errors go: one log per worker, shared by its runtimes (the first error of each hook). */
+  hookErrors?: HookErrorLog;
 }
 
 /** An error's stack without loadctl's own frames (the engine's and node's internals). */
@@ -44,7 +47,34 @@ function hookStack(err: unknown): string | undefined {
     .join('\n');
 }
 
+/** The first error of each hook in one worker (shared by the worker's runtimes), until the next snapshot takes them. */
+export class HookErrorLog {
+  private readonly seen = new Set<string>();
+  private pending: HookErrorReport[] = [];
+
+  constructor(private readonly worker: number) {}
+
+  failed(hook: WorkerHookName, err: unknown): void {
+    if (this.seen.has(hook)) return;
+    this.seen.add(hook);
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : `threw ${typeof err === 'string' ? JSON.stringify(err) : String(err)}`;
+    const report: HookErrorReport = { hook, worker: this.worker, message };
+    const stack = hookStack(err);
+    if (stack !== undefined) report.stack = stack;
+    this.pending.push(report);
+  }
+
+  /** The errors not reported yet (empty when none). */
+  take(): HookErrorReport[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+}
+
 export class WorkerRuntime {
+  /** The load's name (side-by-side loads); undefined for a one-load scenario. */
+  readonly name: string | undefined;
   readonly program: CompiledProgram;
   readonly flows: PreparedFlow[];
   readonly checks = new CheckRecorder();
@@ -63,8 +93,6 @@ export class WorkerRuntime {
   activeUsers: () => number = () => 0;
   /** The scenario's JavaScript hooks; null without. */
   readonly hooks: WorkerHooks | null;
-  private readonly hookErrorsSeen = new Set<string>();
-  private hookErrors: HookErrorReport[] = [];
 
   // open-model counters of the current tick
   scheduled = 0;
@@ -78,22 +106,15 @@ export class WorkerRuntime {
 
   private readonly recorders = new Map<string, RequestRecorder>();
   private readonly foreignPools = new Map<string, Pool>();
-  private readonly intervalMs: number;
-  private readonly port: MessagePort;
   private readonly hostHeaderBytes: number;
-  private tick = 0;
-  private tickTimer: NodeJS.Timeout | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private elu = performance.eventLoopUtilization();
-  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(private readonly o: RuntimeOptions) {
+    this.name = o.share.name;
     this.program = o.program;
-    this.units = o.plan.units;
-    this.intervalMs = o.intervalMs;
-    this.port = o.port;
+    this.units = o.share.units;
     this.hostHeaderBytes = `host: ${o.plan.target.host}\r\n`.length;
     const h = o.hooks ?? null;
+    const log = o.hookErrors ?? new HookErrorLog(o.plan.worker);
     this.hooks =
       h === null
         ? null
@@ -103,26 +124,15 @@ export class WorkerRuntime {
             afterResponse: h.afterResponse,
             data: o.plan.hooks?.data,
             worker: o.plan.worker,
-            failed: (hook, err) => this.hookFailed(hook, err),
+            failed: (hook, err) => log.failed(hook, err),
           };
     this.flows = prepareFlows(o.program, {
       hostHeaderBytes: this.hostHeaderBytes,
-      foreignConnections: o.plan.foreignConnections,
+      foreignConnections: o.share.foreignConnections,
       recorderFor: (name) => this.recorderFor(name),
       foreignPools: this.foreignPools,
       hooks: h === null ? undefined : { afterResponse: h.afterResponse !== undefined },
     });
-  }
-
-  /** Keep the first error of each hook, with its stack, for the next snapshot. */
-  private hookFailed(hook: WorkerHookName, err: unknown): void {
-    if (this.hookErrorsSeen.has(hook)) return;
-    this.hookErrorsSeen.add(hook);
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : `threw ${typeof err === 'string' ? JSON.stringify(err) : String(err)}`;
-    const report: HookErrorReport = { hook, worker: this.o.plan.worker, message };
-    const stack = hookStack(err);
-    if (stack !== undefined) report.stack = stack;
-    this.hookErrors.push(report);
   }
 
   private recorderFor(name: string): RequestRecorder {
@@ -150,26 +160,8 @@ export class WorkerRuntime {
     this.loadEndedAt = performance.timeOrigin + end;
   }
 
-  /** Start the interval ticker and the timeout sweep. */
-  startTimers(startEpoch: number): void {
-    this.lag.enable();
-    const nextTick = (): void => {
-      const due = startEpoch + (this.tick + 1) * this.intervalMs;
-      this.tickTimer = setTimeout(
-        () => {
-          this.port.postMessage(this.snapshot(false));
-          this.tick++;
-          nextTick();
-        },
-        Math.max(0, due - (performance.timeOrigin + performance.now())),
-      );
-    };
-    nextTick();
-    this.sweepTimer = setInterval(() => this.sweep(), 100);
-  }
-
-  private sweep(): void {
-    const now = performance.now();
+  /** Time out requests in flight longer than their timeout, and connection waits. */
+  sweep(now: number): void {
     for (const r of this.runners) {
       const x = r.exchange;
       if (x.inFlight && now - x.originAt > x.timeoutMs) x.abort(new RequestTimeoutError());
@@ -177,21 +169,13 @@ export class WorkerRuntime {
     this.pool?.sweep(now, this.o.plan.target.timeoutMs);
   }
 
-  snapshot(final: boolean): WorkerSnapshot {
-    const requests: WorkerSnapshot['requests'] = {};
+  /** This load's part of the tick's snapshot; its counters start again from 0. */
+  section(): LoadSnapshot {
+    const requests: LoadSnapshot['requests'] = {};
     for (const [name, r] of this.recorders) if (!r.isEmpty()) requests[name] = r.drain();
-    const flows: WorkerSnapshot['flows'] = {};
+    const flows: LoadSnapshot['flows'] = {};
     for (const f of this.flows) if (f.recorder.iterations > 0) flows[f.name] = f.recorder.drain();
-    const elu = performance.eventLoopUtilization(this.elu);
-    this.elu = performance.eventLoopUtilization();
-    const lagMs = this.lag.count > 0 ? this.lag.percentile(99) / 1e6 : 0;
-    this.lag.reset();
-    const snap: WorkerSnapshot = {
-      type: 'snapshot',
-      worker: this.o.plan.worker,
-      tick: this.tick,
-      at: performance.timeOrigin + performance.now(),
-      final,
+    const out: LoadSnapshot = {
       requests,
       flows,
       checks: this.checks.drain(),
@@ -203,23 +187,9 @@ export class WorkerRuntime {
       missed: this.missed,
       late: this.late,
       loadEndedAt: this.loadEndedAt,
-      cpu: elu.utilization,
-      eventLoopLagMs: lagMs,
     };
-    if (this.hookErrors.length > 0) {
-      snap.hookErrors = this.hookErrors;
-      this.hookErrors = [];
-    }
     this.scheduled = this.started = this.dropped = this.missed = this.late = 0;
-    return snap;
-  }
-
-  /** Stop timers and return the final snapshot (the partial last tick). */
-  finish(): WorkerSnapshot {
-    if (this.tickTimer) clearTimeout(this.tickTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.lag.disable();
-    return this.snapshot(true);
+    return out;
   }
 
   async close(): Promise<void> {

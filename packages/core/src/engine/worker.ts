@@ -1,16 +1,17 @@
 /**
- * The piscina task: one long task per worker thread. It compiles its program from
- * its WorkerPlan, prepares its connections, reports ready, waits for the common
- * start, drives its share of the load and ships a snapshot every interval through
+ * The piscina task: one long task per worker thread. It imports the scenario's hooks once,
+ * compiles the program of each load it has a share of (one for a one-load scenario), warms
+ * each share up, prepares their connections, reports ready, waits for the common start,
+ * drives every share at once (one driver each) and ships a snapshot every interval through
  * the MessagePort; the task's result is the final snapshot.
  */
 import { performance } from 'node:perf_hooks';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { WorkerSnapshot } from '../metrics/snapshot.js';
 import { ArrivalSchedule } from '../plan/stages.js';
 import { owned } from '../plan/stripe.js';
-import type { OpenLoadPlan, WorkerPlan } from '../plan/worker-plan.js';
-import { compileWorker, type CompiledProgram } from '../plan/worker-program.js';
+import type { LoadSharePlan, OpenLoadPlan, WorkerPlan } from '../plan/worker-plan.js';
+import { compileWorker } from '../plan/worker-program.js';
 import { ClosedDriver } from './closed-driver.js';
 import type { ConnectionOptions, HttpClientKind } from './connections.js';
 import type { MainToWorker } from './control.js';
@@ -18,7 +19,8 @@ import type { ArrivalTimerKind } from './precise-timer.js';
 import { RunStoppedError } from './errors.js';
 import { importHooks, type Hooks } from './hooks.js';
 import { OpenDriver } from './open-driver.js';
-import { WorkerRuntime } from './runtime.js';
+import { HookErrorLog, WorkerRuntime } from './runtime.js';
+import { WorkerTicker } from './ticker.js';
 
 export interface WorkerTask {
   plan: WorkerPlan;
@@ -30,11 +32,13 @@ export interface WorkerTask {
   arrivalTimer?: ArrivalTimerKind;
 }
 
+type Driver = ClosedDriver | OpenDriver;
+
 function connectionOf(plan: WorkerPlan, httpClient: HttpClientKind | undefined): ConnectionOptions {
   return { origin: plan.target.origin, pipelining: plan.target.pipelining, timeoutMs: plan.target.timeoutMs, httpClient };
 }
 
-/** A worker's warm-up ends after this many iterations if its time has not run out first. */
+/** A share's warm-up ends after this many iterations if its time has not run out first. */
 export const WARMUP_ITERATIONS = 50_000;
 
 /** The open model warms up at the rate the run starts with (its first stage's when it ramps up from 0). */
@@ -43,25 +47,24 @@ function warmupRate(load: OpenLoadPlan): number {
 }
 
 /**
- * Warm-up: the plan's load shape for `ms` or WARMUP_ITERATIONS iterations, whichever comes
- * first, through a throwaway runtime whose numbers are never reported (closed: the plan's
- * warm-up users back to back; open: this worker's arrivals at the starting rate). At its end
- * what is still in flight is abandoned (a slow or silent target cannot hold the run back).
+ * Warm-up of one share: its load shape for `ms` or WARMUP_ITERATIONS iterations, whichever
+ * comes first, through a throwaway runtime whose numbers are never reported (closed: the
+ * share's warm-up users back to back; open: the share's arrivals at the starting rate). At its
+ * end what is still in flight is abandoned (a slow or silent target cannot hold the run back).
  * Returns the requests it sent.
  */
-async function warmUp(task: WorkerTask, program: CompiledProgram, hooks: Hooks | null, ms: number): Promise<number> {
+async function warmUp(task: WorkerTask, share: LoadSharePlan, hooks: Hooks | null, ms: number): Promise<number> {
   const { plan } = task;
-  const { port1, port2 } = new MessageChannel();
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port: port1, hooks });
+  const rt = new WorkerRuntime({ plan, share, program: compileWorker(share), hooks });
   const connection = connectionOf(plan, task.httpClient);
-  const load = plan.load;
-  let driver: ClosedDriver | OpenDriver;
+  const load = share.load;
+  let driver: Driver;
   if (load.model === 'closed') {
-    driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: plan.warmupUsers }], durationMs: ms, iterations: WARMUP_ITERATIONS, connection });
+    driver = new ClosedDriver(rt, { users: [{ atMs: 0, users: share.warmupUsers }], durationMs: ms, iterations: WARMUP_ITERATIONS, connection });
   } else {
     const rate = warmupRate(load);
     const stages = [{ durationMs: ms, rate }];
-    const arrivals = Math.min(WARMUP_ITERATIONS, owned(plan.units, new ArrivalSchedule(rate, stages).totalArrivals));
+    const arrivals = Math.min(WARMUP_ITERATIONS, owned(share.units, new ArrivalSchedule(rate, stages).totalArrivals));
     const open = { startRate: rate, stages, arrivals, maxInFlight: load.maxInFlight, connections: load.connections };
     driver = new OpenDriver(rt, { ...open, connection: { ...connection, pipelining: 1 }, timer: task.arrivalTimer });
   }
@@ -76,39 +79,44 @@ async function warmUp(task: WorkerTask, program: CompiledProgram, hooks: Hooks |
   await driver.run();
   clearTimeout(end);
   // Requests written to a connection, those abandoned at the end included (the target got them).
-  const delays = rt.finish().generatorDelay;
+  const delays = rt.section().generatorDelay;
   let sent = 0;
   for (let k = 1; k < delays.length; k += 2) sent += delays[k];
   await driver.close();
   await rt.close();
-  port1.close();
-  port2.close();
   return sent;
+}
+
+/** The driver of one share: closed or open model. `threadIdle` when other loads share the thread. */
+function driverOf(rt: WorkerRuntime, share: LoadSharePlan, task: WorkerTask, threadIdle: (() => boolean) | undefined): Driver {
+  const connection = connectionOf(task.plan, task.httpClient);
+  const load = share.load;
+  if (load.model === 'closed') return new ClosedDriver(rt, { users: load.users, durationMs: load.durationMs, iterations: load.iterations, connection });
+  return new OpenDriver(rt, { ...load, connection: { ...connection, pipelining: 1 }, timer: task.arrivalTimer, threadIdle });
 }
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { plan, port } = task;
-  // Hooks are imported here, by path: functions cannot be sent to a thread.
+  // Hooks are imported here, once per worker, by path (functions cannot be sent to a thread); every share's runtime gets them.
   const hooks = plan.hooks ? await importHooks(plan.hooks.module) : null;
-  const warmupRequests = task.warmupMs > 0 ? await warmUp(task, compileWorker(plan), hooks, task.warmupMs) : 0;
-  const program = compileWorker(plan);
-  const rt = new WorkerRuntime({ plan, program, intervalMs: task.intervalMs, port, hooks });
-  const connection = connectionOf(plan, task.httpClient);
-  const load = plan.load;
-  const driver =
-    load.model === 'closed'
-      ? new ClosedDriver(rt, { users: load.users, durationMs: load.durationMs, iterations: load.iterations, connection })
-      : new OpenDriver(rt, { ...load, connection: { ...connection, pipelining: 1 }, timer: task.arrivalTimer });
+  const warmups = task.warmupMs > 0 ? await Promise.all(plan.shares.map((share) => warmUp(task, share, hooks, task.warmupMs))) : [];
+  const warmupRequests = warmups.reduce((a, n) => a + n, 0);
+  const hookErrors = new HookErrorLog(plan.worker);
+  const runtimes = plan.shares.map((share) => new WorkerRuntime({ plan, share, program: compileWorker(share), hooks, hookErrors }));
+  // Beside other loads, the thread is idle only when none of them runs an iteration.
+  const threadIdle = runtimes.length > 1 ? () => runtimes.every((rt) => rt.activeUsers() === 0) : undefined;
+  const drivers = runtimes.map((rt, i) => driverOf(rt, plan.shares[i], task, threadIdle));
+  const ticker = new WorkerTicker({ worker: plan.worker, intervalMs: task.intervalMs, port, runtimes, hookErrors });
   // Open connections before the common start, so the first second measures the target, not our connects.
-  await driver.prepare();
+  await Promise.all(drivers.map((d) => d.prepare()));
 
   let stopRequested = false;
   const stop = (m: MainToWorker & { type: 'stop' }): void => {
     if (m.reason === 'interrupt') {
       const err = new RunStoppedError();
-      for (const r of rt.runners) r.exchange.abort(err);
+      for (const rt of runtimes) for (const r of rt.runners) r.exchange.abort(err);
     }
-    driver.stop();
+    for (const d of drivers) d.stop();
   };
   const startEpoch = await new Promise<number>((resolve) => {
     port.on('message', (m: MainToWorker) => {
@@ -121,14 +129,15 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
     });
     port.postMessage({ type: 'ready', worker: plan.worker, warmupRequests });
   });
-  rt.startPerf = startEpoch - performance.timeOrigin;
-  const wait = rt.startPerf - performance.now();
+  const startPerf = startEpoch - performance.timeOrigin;
+  for (const rt of runtimes) rt.startPerf = startPerf;
+  const wait = startPerf - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  rt.startTimers(startEpoch);
-  if (!stopRequested) await driver.run();
-  const final = rt.finish();
-  await driver.close();
-  await rt.close();
+  ticker.start(startEpoch);
+  if (!stopRequested) await Promise.all(drivers.map((d) => d.run()));
+  const final = ticker.finish();
+  await Promise.all(drivers.map((d) => d.close()));
+  await Promise.all(runtimes.map((rt) => rt.close()));
   port.close();
   return final;
 }

@@ -10,42 +10,26 @@
  * the one before, so that 2 requests in 12 ms never show as 160 req/s: an interval
  * that may be followed by such a tail (near the planned end, after a stop, or in a run
  * whose end is not planned) is held back until the next one is known.
+ *
+ * Each tick keeps the workers' raw sparse snapshots (tick.ts) and summarises them from
+ * their sparse counts (sparse.ts): no dense histogram is built per tick or request name;
+ * measured ticks are added straight into the cumulative accumulators.
+ *
+ * Side-by-side loads: the snapshots carry each load's section; each load gets its part of
+ * every interval and its cumulative figures (tick-figures.ts, tick-state.ts), and the run's
+ * figures are collected from the same sections.
  */
 import type { WorkerSnapshot } from './snapshot.js';
-import { AccumulatorMap, FlowAccumulator, RequestAccumulator, addCheckCounts, zeroCounters } from './accumulator.js';
 import { addSparse, createCumulativeHistogram, createHistogram, encodeHistogram, type Histogram, type SparseCounts } from './histogram.js';
+import type { Interval, LoadInterval } from './model.js';
 import { SparseSum, summarizeSparse } from './sparse.js';
-import { TickFlow, TickMap, TickRequest } from './tick.js';
-import type { CheckCounts, Interval } from './model.js';
-
-interface TickState {
-  reported: Set<number>;
-  requests: TickMap<TickRequest>;
-  flows: TickMap<TickFlow>;
-  checks: CheckCounts;
-  activeUsers: number;
-  scheduled: number;
-  started: number;
-  dropped: number;
-  missed: number;
-  late: number;
-  cpu: number;
-  lag: number;
-  /** Generator delay (µs) of the tick's requests sent: the workers' sparse counts. */
-  delay: SparseCounts[];
-  /** Latest snapshot time: the end of a partial (last) tick. */
-  at: number;
-  /** Ticks this state covers (2 when a short last tick was folded in). */
-  ticks: number;
-}
+import { Totals, type LoadContext } from './tick-figures.js';
+import { addSnapshot, mergeTick, newTickState, type TickState } from './tick-state.js';
 
 /** A last interval shorter than this fraction of an interval is folded into the previous one. */
 export const FOLD_FRACTION = 0.2;
 
-export interface IntervalContext {
-  /** Requested arrival rate over [startMs, endMs) since the run start (open model). */
-  targetRate?(startMs: number, endMs: number): number;
-  stageAt?(elapsedMs: number): string | undefined;
+export interface IntervalContext extends LoadContext {
   /** Planned length of the load (ms); undefined when the end is not planned (count-bounded runs). */
   plannedDurationMs?: number;
   /**
@@ -53,26 +37,20 @@ export interface IntervalContext {
    * the timeline but left out of the cumulative stats (a warm-up). Default 0.
    */
   excludeBeforeMs?: number;
+  /** Side-by-side loads: each load's requested rate and stages. */
+  loads?: Record<string, LoadContext>;
 }
 
-export class Aggregator {
-  /** Cumulative over the run: 64-bit histogram counts (a 24 h run overflows 32-bit buckets). */
-  readonly requests = new AccumulatorMap(() => new RequestAccumulator(true));
-  readonly flows = new AccumulatorMap(() => new FlowAccumulator(true));
-  /** Cumulative over all request names, kept as the ticks come (64-bit counts). */
-  private readonly total = new RequestAccumulator(true);
-  readonly checks: CheckCounts = {};
-  /** Generator delay (µs) over the measured intervals, all request names (64-bit counts). */
-  readonly generatorDelay: Histogram = createCumulativeHistogram();
-  dropped = 0;
-  missed = 0;
-  late = 0;
+/** The run's cumulative figures (Totals: requests, flows, checks, dropped, ...) and the ticks being collected. */
+export class Aggregator extends Totals {
   /** Epoch ms of the latest snapshot: when the workers last measured anything. */
   lastSnapshotAt = 0;
-  /** Epoch ms at which the last worker stopped starting iterations (0: not reported). */
-  loadEndedAt = 0;
   /** Intervals emitted so far. */
   emitted = 0;
+  /** Side-by-side loads: each load's cumulative figures, by name (empty for a one-load run). */
+  readonly loads = new Map<string, Totals>();
+  /** Generator delay (µs) over the measured intervals, all request names and loads (64-bit counts). */
+  readonly generatorDelay: Histogram = createCumulativeHistogram();
 
   private readonly pending = new Map<number, TickState>();
   /** Scratch for the interval summaries, and the histogram that encodes the interval's total latency. */
@@ -92,7 +70,9 @@ export class Aggregator {
     private readonly intervalMs: number,
     private readonly ctx: IntervalContext,
     private readonly onInterval: (i: Interval) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   start(startEpoch: number): void {
     this.startEpoch = startEpoch;
@@ -105,42 +85,26 @@ export class Aggregator {
 
   private state(tick: number): TickState {
     let s = this.pending.get(tick);
-    if (!s) {
-      s = {
-        reported: new Set(),
-        requests: new TickMap(() => new TickRequest()),
-        flows: new TickMap(() => new TickFlow()),
-        checks: {},
-        activeUsers: 0,
-        scheduled: 0,
-        started: 0,
-        dropped: 0,
-        missed: 0,
-        late: 0,
-        cpu: 0,
-        lag: 0,
-        delay: [],
-        at: 0,
-        ticks: 1,
-      };
-      this.pending.set(tick, s);
-    }
+    if (!s) this.pending.set(tick, (s = newTickState()));
     return s;
   }
 
   add(snap: WorkerSnapshot): void {
-    const s = this.state(snap.tick);
-    s.reported.add(snap.worker);
-    for (const name in snap.requests) s.requests.get(name).add(snap.requests[name]);
-    for (const name in snap.flows) s.flows.get(name).add(snap.flows[name]);
-    addCheckCounts(s.checks, snap.checks);
-    if (snap.generatorDelay.length > 0) s.delay.push(snap.generatorDelay);
-    s.activeUsers += snap.activeUsers;
-    addTickCounters(s, { ...snap, lag: snap.eventLoopLagMs });
+    addSnapshot(this.state(snap.tick), snap);
+    for (const name in snap.loads ?? {}) {
+      const totals = this.loadTotals(name);
+      totals.loadEndedAt = Math.max(totals.loadEndedAt, snap.loads![name].loadEndedAt);
+    }
     this.lastSnapshotAt = Math.max(this.lastSnapshotAt, snap.at);
     this.loadEndedAt = Math.max(this.loadEndedAt, snap.loadEndedAt);
     if (snap.final) this.finishedAt.set(snap.worker, snap.tick);
     this.emitReady(false, 0);
+  }
+
+  private loadTotals(name: string): Totals {
+    let t = this.loads.get(name);
+    if (!t) this.loads.set(name, (t = new Totals()));
+    return t;
   }
 
   /** A worker that died: do not wait for it any more. */
@@ -231,66 +195,40 @@ export class Aggregator {
     const end = this.endOf(tick, s, endEpoch);
     const seconds = (end - start) / 1000;
     const startMs = start - this.startEpoch;
+    const endMs = end - this.startEpoch;
     const measured = startMs >= (this.ctx.excludeBeforeMs ?? 0);
     const tally = this.tally;
-    const requests: Interval['requests'] = {};
-    const totalCounters = zeroCounters();
-    const latencies: SparseCounts[] = [];
-    const serviceTimes: SparseCounts[] = [];
-    for (const [name, t] of s.requests.byName) {
-      requests[name] = t.toStats(tally);
-      t.counters(totalCounters);
-      latencies.push(...t.latencies());
-      serviceTimes.push(...t.serviceTimes());
-      if (measured) {
-        t.addTo(this.requests.get(name));
-        t.addTo(this.total);
-      }
-    }
-    const flows: Interval['flows'] = {};
-    for (const [name, t] of s.flows.byName) {
-      flows[name] = t.toStats(tally);
-      if (measured) t.addTo(this.flows.get(name));
-    }
+    const r = s.run;
+    const { interval: figures, latencies } = r.toInterval(tally, seconds, startMs, endMs, this.ctx);
     if (measured) {
-      addCheckCounts(this.checks, s.checks);
-      this.dropped += s.dropped;
-      this.missed += s.missed;
-      this.late += s.late;
-      for (const d of s.delay) addSparse(this.generatorDelay, d);
+      this.addTick(r);
+      for (const d of r.delay) addSparse(this.generatorDelay, d);
     }
-    const endMs = end - this.startEpoch;
     const interval: Interval = {
       index: tick,
       start,
       end,
       elapsedMs: endMs,
-      total: { ...totalCounters, latency: summarizeSparse(tally, latencies), serviceTime: summarizeSparse(tally, serviceTimes) },
-      requests,
-      flows,
-      checks: s.checks,
-      rps: totalCounters.count / seconds,
-      activeUsers: s.activeUsers,
-      dropped: s.dropped,
-      missed: s.missed,
-      late: s.late,
-      stage: this.ctx.stageAt?.(endMs - 1),
+      ...figures,
+      stage: figures.stage,
       generator: { cpu: s.cpu, eventLoopLagMs: s.lag },
     };
-    if (s.delay.length > 0) {
-      const d = summarizeSparse(tally, s.delay);
+    if (r.delay.length > 0) {
+      const d = summarizeSparse(tally, r.delay);
       interval.generator.delay = { p50: d.percentiles['50'], p99: d.percentiles['99'], max: d.max };
     }
-    if (this.ctx.targetRate) {
-      interval.targetRate = this.ctx.targetRate(startMs, endMs);
-      interval.achievedRate = s.started / seconds;
-    }
     if (interval.total.latency.count > 0) interval.latencyHistogram = this.encodeSparse(latencies);
+    if (s.loads !== null) {
+      const loads: Record<string, LoadInterval> = {};
+      for (const [name, t] of s.loads) {
+        loads[name] = t.toInterval(tally, seconds, startMs, endMs, this.ctx.loads?.[name]).interval;
+        if (measured) this.loadTotals(name).addTick(t);
+      }
+      interval.loads = loads;
+    }
     this.emitted++;
     this.onInterval(interval);
   }
-
-
 
   /** The compressed encoding of sparse arrays' sum, through one reused histogram (32-bit: one interval). */
   private encodeSparse(list: readonly SparseCounts[]): string {
@@ -300,36 +238,4 @@ export class Aggregator {
     this.tally.clear();
     return encodeHistogram(h);
   }
-
-  /** Cumulative total over all request names (a copy: destroy it after use). */
-  totalAccumulator(): RequestAccumulator {
-    const total = new RequestAccumulator(true);
-    total.add(this.total);
-    return total;
-  }
-}
-
-type TickCounters = Pick<TickState, 'scheduled' | 'started' | 'dropped' | 'missed' | 'late' | 'cpu' | 'lag' | 'at'>;
-
-/** Counters add up; CPU, lag and the snapshot time keep their maximum. */
-function addTickCounters(into: TickState, c: TickCounters): void {
-  into.scheduled += c.scheduled;
-  into.started += c.started;
-  into.dropped += c.dropped;
-  into.missed += c.missed;
-  into.late += c.late;
-  into.cpu = Math.max(into.cpu, c.cpu);
-  into.lag = Math.max(into.lag, c.lag);
-  into.at = Math.max(into.at, c.at);
-}
-
-/** Add the state of the tick after `into` to it (folding a short last tick). */
-function mergeTick(into: TickState, from: TickState): void {
-  for (const [name, t] of from.requests.byName) into.requests.get(name).merge(t);
-  for (const [name, t] of from.flows.byName) into.flows.get(name).merge(t);
-  addCheckCounts(into.checks, from.checks);
-  into.activeUsers = from.activeUsers; // as at the end of the merged interval
-  addTickCounters(into, from);
-  into.delay.push(...from.delay);
-  into.ticks += from.ticks;
 }

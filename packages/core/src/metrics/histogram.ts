@@ -227,15 +227,17 @@ interface CountsArrayWrite {
 export function addSparse(into: Histogram, sparse: SparseCounts): void {
   if (sparse.length < 2) return;
   const w = into as unknown as CountsArrayWrite;
-  const { low } = tablesFor(into as unknown as CountsArrayAccess);
+  const { low, high } = tablesFor(into as unknown as CountsArrayAccess);
   let added = 0;
   for (let k = 0; k + 1 < sparse.length; k += 2) {
     w.addToCountAtIndex(sparse[k], sparse[k + 1]);
     added += sparse[k + 1];
   }
   w.setTotalCount(into.totalCount + added);
+  // Counts travel per bucket: the minimum is its bucket's lowest value, the maximum its highest
+  // (never below what was recorded, never below a percentile, which are highest values too).
   w.updateMinAndMax(low[sparse[0]]);
-  w.updateMinAndMax(low[sparse[sparse.length - 2]]);
+  w.updateMinAndMax(high[sparse[sparse.length - 2]]);
 }
 
 /**

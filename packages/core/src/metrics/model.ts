@@ -156,6 +156,12 @@ export interface Interval {
   /** Epoch ms when `monitor` was sampled (trends place it there, not at the interval's middle). */
   monitorAt?: number;
   /**
+   * Side-by-side loads (`loads:`): each load's part of this interval. The interval's own
+   * figures are the whole run's: its counts are the sums of the loads', its requests and
+   * flows by name merged over the loads. Absent for a one-load scenario.
+   */
+  loads?: Record<string, LoadInterval>;
+  /**
    * The interval's total latency histogram (µs), hdr-histogram-js compressed base64: lets
    * `merge` compute per-interval percentiles of several shards losslessly. Absent in files
    * written before it existed.
@@ -174,10 +180,26 @@ export interface GeneratorHealth {
    * its connection after it was due (docs/results.md). Absent when none was sent, and in
    * files of older versions.
    */
-  delay?: { p50: number; p99: number; max: number };
+  delay?: {
+    /** Median (µs). */
+    p50: number;
+    /** 99th percentile (µs). */
+    p99: number;
+    /** Highest (µs). */
+    max: number;
+  };
   /** The main thread's longest pause (its event-loop delay, ms) in this interval; absent in older files. */
   mainPauseMs?: number;
 }
+
+/**
+ * One load's part of an interval (side-by-side loads): the interval's figures over that load
+ * only (its own stage, its own requested rate).
+ */
+export type LoadInterval = Pick<Interval, 'total' | 'requests' | 'flows' | 'checks' | 'rps' | 'activeUsers' | 'targetRate' | 'achievedRate' | 'dropped' | 'late' | 'stage'> & {
+  /** Of `dropped`: arrivals not started before the load's end because the generator fell behind (count). */
+  missed: number;
+};
 
 /** One source's series in a sample: `rss`, `tcp.established`, `heap`, … -> value. */
 export type MonitorValues = Record<string, number>;
@@ -277,6 +299,18 @@ export interface RunMeta {
   warmupMs?: number;
   /** Seed of the run's PRNGs (templates' random functions, random rows, think times): give it again (`seed`, `--seed`) to replay them. */
   seed?: number;
+  /** Side-by-side loads (`loads:`), in the scenario's order: what each one is. Absent for a one-load scenario. */
+  loads?: Record<string, LoadMeta>;
+}
+
+/** One of several loads side by side: its model, length and labels. */
+export interface LoadMeta {
+  /** Its load model, e.g. "open up to 3000/s, max 7 in flight" or "closed 3 users". */
+  model: string;
+  /** Its planned length (ms); undefined when its end is not planned (an iteration count). */
+  plannedDurationMs?: number;
+  /** Its own labels (InfluxDB tags of its points, JUnit properties), besides the run's. */
+  tags: Record<string, string>;
 }
 
 /** One shard result inside a merged result. */
@@ -306,8 +340,10 @@ export interface Warning {
 export interface ThresholdResult {
   /** The expression as written, e.g. "p(95) < 200ms". */
   expression: string;
-  /** What it applies to: "total", a request name ("GET /users/{id}") or "flow:store". */
+  /** What it applies to: "total", a request name ("GET /users/{id}") or "flow:store" (of `load` when set). */
   scope: string;
+  /** Side-by-side loads: the load whose figures it judges (`scope: load:api` is `{ load: 'api', scope: 'total' }`). */
+  load?: string;
   /** The measured value, in the unit of the metric (ms for latency, ratio 0..1 for rates, 1/s for rps). */
   actual: number | null;
   /** The limit of the expression, in the same unit as `actual` (ms, ratio 0..1, 1/s). */
@@ -389,6 +425,11 @@ export interface Summary {
   capacity?: CapacityReport;
   /** The generator's own error and health over the measured window; absent in older files. */
   generator?: GeneratorSummary;
+  /**
+   * Side-by-side loads (`loads:`): each load's own figures. The summary's own figures are the
+   * whole run's (sums over the loads; requests and flows by name merged). Absent for a one-load scenario.
+   */
+  loads?: Record<string, LoadSummary>;
 }
 
 /** The load generator's own figures over a run (docs/results.md). */
@@ -403,10 +444,31 @@ export interface GeneratorSummary {
   /** hdr-histogram-js compressed base64 of `delay` (µs), for `merge`. */
   delayHistogram: string;
   /** The main thread's longest pause (event-loop delay) in any measured interval, and the median of each interval's longest (ms). */
-  mainPause: { maxMs: number; p50Ms: number };
+  mainPause: {
+    /** Longest pause of the run (ms). */
+    maxMs: number;
+    /** Median of each interval's longest pause (ms). */
+    p50Ms: number;
+  };
   /** The unmeasured warm-up before the run: asked length (ms) and the requests it sent (all workers). */
-  warmup: { durationMs: number; requests: number };
+  warmup: {
+    /** Length asked (ms). */
+    durationMs: number;
+    /** Requests it sent, all workers (count). */
+    requests: number;
+  };
 }
+
+/**
+ * One load's figures over the run (side-by-side loads; what it is: `meta.loads`): the
+ * summary's figures over that load only, its rates over its own load window.
+ */
+export type LoadSummary = Pick<Summary, 'total' | 'requests' | 'flows' | 'checks' | 'rps' | 'dropped' | 'late' | 'rateShortfall'> & {
+  /** Its load window: from the start until it started no more iterations. Its rates divide by it. */
+  loadDurationMs: number;
+  /** Of `dropped`: arrivals not started before the load's end because the generator fell behind (count). */
+  missed: number;
+};
 
 /** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */
 export interface ReporterLosses {

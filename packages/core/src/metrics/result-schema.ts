@@ -79,24 +79,31 @@ const CumulativeFlowStats = Type.Object(
 );
 const CheckCounts = RecordOf(Type.Object({ passes: Count, fails: Count }));
 
+/** What an interval and a side-by-side load's part of it both have. */
+const intervalFigures = {
+  total: Ref('RequestStats', RequestStats),
+  requests: RecordOf(Ref('RequestStats', RequestStats)),
+  flows: RecordOf(Ref('FlowStats', FlowStats)),
+  checks: CheckCounts,
+  rps: Num,
+  activeUsers: Num,
+  targetRate: Type.Optional(Num),
+  achievedRate: Type.Optional(Num),
+  dropped: Count,
+  late: Count,
+  stage: Type.Optional(Str),
+};
+
+const LoadInterval = Type.Object({ ...intervalFigures, missed: Count }, { title: 'LoadInterval', description: "One load's part of an interval (side-by-side loads)" });
+
 const Interval = Type.Object(
   {
     index: Count,
     start: Num,
     end: Num,
     elapsedMs: Num,
-    total: Ref('RequestStats', RequestStats),
-    requests: RecordOf(Ref('RequestStats', RequestStats)),
-    flows: RecordOf(Ref('FlowStats', FlowStats)),
-    checks: CheckCounts,
-    rps: Num,
-    activeUsers: Num,
-    targetRate: Type.Optional(Num),
-    achievedRate: Type.Optional(Num),
-    dropped: Count,
+    ...intervalFigures,
     missed: Type.Optional(Count),
-    late: Count,
-    stage: Type.Optional(Str),
     generator: Type.Object({
       cpu: Num,
       eventLoopLagMs: Num,
@@ -112,6 +119,7 @@ const Interval = Type.Object(
       }),
     ),
     monitorAt: Type.Optional(Num),
+    loads: Type.Optional(RecordOf(Ref('LoadInterval', LoadInterval))),
   },
   { title: 'Interval' },
 );
@@ -140,6 +148,9 @@ const RunMeta = Type.Object(
     arrivalTimer: Type.Optional(Type.Union([Type.Literal('precise'), Type.Literal('coarse')])),
     warmupMs: Type.Optional(Count),
     seed: Type.Optional(Type.Number({ description: 'seed of the run\'s PRNGs: the same seed replays the same randomness' })),
+    loads: Type.Optional(
+      Type.Record(Type.String(), Type.Object({ model: Str, plannedDurationMs: Type.Optional(Num), tags: RecordOf(Str) }), { description: 'side-by-side loads: what each one is' }),
+    ),
   },
   { title: 'RunMeta' },
 );
@@ -153,6 +164,7 @@ const Warning = Type.Object({
 const ThresholdResult = Type.Object({
   expression: Str,
   scope: Str,
+  load: Type.Optional(Str),
   actual: Type.Union([Num, Type.Null()]),
   limit: Num,
   unit: Str,
@@ -222,21 +234,31 @@ const GeneratorSummary = Type.Object(
   { title: 'GeneratorSummary', description: "the generator's own error and health (docs/results.md)" },
 );
 
+/** What a summary and a side-by-side load's summary both have. */
+const summaryFigures = {
+  total: Ref('CumulativeRequestStats', CumulativeRequestStats),
+  requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
+  flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
+  checks: CheckCounts,
+  rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
+  dropped: Count,
+  late: Count,
+  rateShortfall: Type.Optional(Num),
+};
+
+const LoadSummary = Type.Object(
+  { loadDurationMs: Num, ...summaryFigures, missed: Count },
+  { title: 'LoadSummary', description: "One load's figures over the run (side-by-side loads)" },
+);
+
 const Summary = Type.Object(
   {
     meta: RunMeta,
     endedAt: Num,
     durationMs: Num,
     loadDurationMs: Type.Optional(Num),
-    total: Ref('CumulativeRequestStats', CumulativeRequestStats),
-    requests: RecordOf(Ref('CumulativeRequestStats', CumulativeRequestStats)),
-    flows: RecordOf(Ref('CumulativeFlowStats', CumulativeFlowStats)),
-    checks: CheckCounts,
-    rps: Type.Object({ mean: Num, min: Num, max: Num, stdev: Num }),
-    dropped: Count,
+    ...summaryFigures,
     missed: Type.Optional(Count),
-    late: Count,
-    rateShortfall: Type.Optional(Num),
     verdict: Verdict,
     warnings: Type.Array(Warning),
     reporters: RecordOf(ReporterHealth),
@@ -246,6 +268,7 @@ const Summary = Type.Object(
     /** Checked as an object here; its shape is documented in docs/capacity.md. */
     capacity: Type.Optional(Type.Unsafe<CapacityReport>({ type: 'object', description: 'loadctl capacity: the search and its steps (docs/capacity.md)' })),
     generator: Type.Optional(GeneratorSummary),
+    loads: Type.Optional(RecordOf(LoadSummary)),
   },
   { title: 'Summary' },
 );
@@ -264,7 +287,7 @@ export const ResultSchema = Type.Object(
     $id: 'urn:loadctl:result.schema.json',
     title: 'loadctl result.json',
     description: 'The result of one loadctl run (see docs/results.md).',
-    definitions: { LatencySummary, RequestStats, CumulativeRequestStats, FlowStats, CumulativeFlowStats, Interval },
+    definitions: { LatencySummary, RequestStats, CumulativeRequestStats, FlowStats, CumulativeFlowStats, Interval, LoadInterval },
   },
 );
 

@@ -30,14 +30,8 @@ export interface HookErrorReport {
   stack?: string;
 }
 
-export interface WorkerSnapshot {
-  type: 'snapshot';
-  worker: number;
-  tick: number;
-  /** Epoch ms when the snapshot was taken. */
-  at: number;
-  /** The last snapshot of this worker: the worker is done. */
-  final: boolean;
+/** What one load of one worker measured in one tick (all of it, for a one-load scenario). */
+export interface LoadSnapshot {
   requests: Record<string, RawRequestStats>;
   flows: Record<string, RawFlowStats>;
   checks: Record<string, { passes: number; fails: number }>;
@@ -54,6 +48,24 @@ export interface WorkerSnapshot {
   late: number;
   /** Epoch ms at which the worker stopped starting iterations (graceful drain excluded); 0 while the load runs. */
   loadEndedAt: number;
+}
+
+/**
+ * One worker's tick. For a one-load scenario its load's figures are the top-level fields.
+ * With loads side by side, `loads` holds each load's section the worker runs; the
+ * top-level requests, flows and checks are then empty, its counters and activeUsers the
+ * sums of the sections', and loadEndedAt the latest once every section has ended (else 0).
+ */
+export interface WorkerSnapshot extends LoadSnapshot {
+  type: 'snapshot';
+  worker: number;
+  tick: number;
+  /** Epoch ms when the snapshot was taken. */
+  at: number;
+  /** The last snapshot of this worker: the worker is done. */
+  final: boolean;
+  /** Side-by-side loads: load name -> what this worker measured of it. */
+  loads?: Record<string, LoadSnapshot>;
   /** Event-loop utilisation of the worker thread in this tick (0..1). */
   cpu: number;
   eventLoopLagMs: number;

@@ -39,8 +39,9 @@ export class SparseSum {
     const nz = this.sorted();
     const counts = new Float64Array(nz.length);
     for (let k = 0; k < nz.length; k++) counts[k] = this.dense[nz[k]];
-    const { low } = this.tables;
-    return summarizeNonZero(this.tables, nz, counts, this.total, low[nz[0]], low[nz[nz.length - 1]]);
+    // Its bucket's lowest value for the minimum, its highest for the maximum (as addSparse): a percentile never exceeds the maximum.
+    const { low, high } = this.tables;
+    return summarizeNonZero(this.tables, nz, counts, this.total, low[nz[0]], high[nz[nz.length - 1]]);
   }
 
   /** What was added, as one sparse array (indexes ascending). */

@@ -8,7 +8,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { badInput } from '../errors.js';
-import type { DataSource, Scenario } from '../scenario/model.js';
+import { scenarioLoads, type LoadEntry } from '../scenario/loads.js';
+import type { DataSource, LoadModel, Scenario } from '../scenario/model.js';
 import { toNumber } from './fraction.js';
 import { hooksModuleUrl } from './hooks.js';
 import { foreignOrigins, planProgram, type ProgramPlan } from './program.js';
@@ -16,7 +17,7 @@ import { workerSeed } from './random.js';
 import { formatSegment, formatSequence, placeSegment, WHOLE_SEGMENT, type Segment, type SegmentSequence } from './segment.js';
 import { ArrivalSchedule, totalDurationMs, userSteps, type UserStep } from './stages.js';
 import { owned, sequenceStripes, splitStripe, unitAt, type Stripe } from './stripe.js';
-import type { DataPlan, Plan, PlanNote, PlanTotals, WorkerPlan } from './worker-plan.js';
+import type { DataPlan, LoadSharePlan, Plan, PlanNote, PlanTotals, WorkerPlan } from './worker-plan.js';
 
 export interface PlanOptions {
   /** Worker threads to use at most. */
@@ -65,8 +66,7 @@ interface Limit {
 }
 
 /** Per model: the shard's totals, what bounds the worker count, and one worker's load. */
-function modelShares(s: Scenario, shard: Stripe) {
-  const load = s.load;
+function modelShares(load: LoadModel, shard: Stripe) {
   const durationMs = totalDurationMs(load);
   if (load.model === 'closed') {
     const steps = userSteps(load.stages);
@@ -82,7 +82,7 @@ function modelShares(s: Scenario, shard: Stripe) {
       limits,
       worker: (units: Stripe) => {
         const users = owned(units, peak);
-        const share: WorkerPlan['load'] = { model: 'closed', durationMs, users: shareSteps(steps, units), stageUsers: load.stages.map((st) => owned(units, st.users)) };
+        const share: LoadSharePlan['load'] = { model: 'closed', durationMs, users: shareSteps(steps, units), stageUsers: load.stages.map((st) => owned(units, st.users)) };
         if (load.iterations !== undefined) share.iterations = owned(units, load.iterations);
         return { load: share, connections: users };
       },
@@ -100,7 +100,7 @@ function modelShares(s: Scenario, shard: Stripe) {
     ],
     worker: (units: Stripe) => {
       const connections = owned(units, load.connections);
-      const share: WorkerPlan['load'] = {
+      const share: LoadSharePlan['load'] = {
         model: 'open',
         durationMs,
         startRate: load.startRate,
@@ -114,59 +114,114 @@ function modelShares(s: Scenario, shard: Stripe) {
   };
 }
 
-/** What each of this process's workers runs. */
+/** One load of the run, planned: its shares, and on how many workers it runs. */
+interface PlannedLoad {
+  entry: LoadEntry;
+  shares: ReturnType<typeof modelShares>;
+  /** Workers this load runs on: as many as asked, fewer when it has fewer units, at least 1. */
+  count: number;
+}
+
+/** The notes of one load: an empty share, fewer workers than asked. */
+function loadNotes(l: PlannedLoad, requested: number, who: string, notes: PlanNote[]): void {
+  const binding = l.shares.limits.reduce((a, b) => (b.amount < a.amount ? b : a));
+  const arrivals = l.shares.totals.arrivals ?? 0;
+  const name = l.entry.name;
+  const whose = name === undefined ? who : `load "${name}" of ${who}`;
+  if (binding.amount === 0 && binding.what !== 'arrival' && arrivals > 0) {
+    notes.push({ severity: 'warn', message: `${whose} gets no ${binding.what}s (fewer in all than parts of the run): its ${plural(arrivals, 'arrival')} will be dropped` });
+  } else if (binding.amount === 0) {
+    notes.push({ severity: 'info', message: `${whose} has no ${binding.what}s to run: its share of the load is empty` });
+  }
+  if (l.count < requested && binding.amount > 0) {
+    const message =
+      name === undefined
+        ? `${plural(l.count, 'worker')} instead of ${requested}: ${who} has only ${plural(binding.amount, binding.what)}`
+        : `load "${name}" runs on ${plural(l.count, 'worker')} of ${requested}: ${who} has only ${plural(binding.amount, binding.what)} of it`;
+    notes.push({ severity: 'info', message });
+  }
+}
+
+/** Sums of the loads' totals (side-by-side loads use connections, users, ... of each). */
+function sumTotals(all: readonly PlanTotals[]): PlanTotals {
+  const out: PlanTotals = { connections: 0 };
+  for (const t of all) {
+    for (const k of ['connections', 'users', 'iterations', 'arrivals', 'maxInFlight'] as const) {
+      const v = t[k];
+      if (v !== undefined) out[k] = (out[k] ?? 0) + v;
+    }
+  }
+  return out;
+}
+
+/** A load's own seed from the run's: the first load keeps the run's seed (a one-load run is unchanged). */
+const loadSeed = (seed: number, index: number): number => (seed + Math.imul(index, 0x632be5ab)) >>> 0;
+
+/**
+ * What each of this process's workers runs. Each load is split exactly across the workers
+ * it runs on (its units dealt as for one load); a load with fewer units than workers runs
+ * on fewer of them, starting after the previous load's workers so that small loads spread.
+ */
 export function plan(s: Scenario, o: PlanOptions): Plan {
   if (!Number.isInteger(o.workers) || o.workers < 1) throw badInput('E_BAD_OPTION', `workers must be a positive whole number, got ${o.workers}`);
   const segment = o.segment ?? WHOLE_SEGMENT;
   const placed = placeSegment(segment, o.sequence);
   const shard = sequenceStripes(placed.sequence)[placed.index];
-  const shares = modelShares(s, shard);
-  const notes: PlanNote[] = [];
   const label = formatSegment(segment);
   const who = label === '1/1' ? 'the run' : `segment ${label}`;
-  const binding = shares.limits.reduce((a, b) => (b.amount < a.amount ? b : a));
-  const arrivals = shares.totals.arrivals ?? 0;
-  if (binding.amount === 0 && binding.what !== 'arrival' && arrivals > 0) {
-    notes.push({ severity: 'warn', message: `${who} gets no ${binding.what}s (fewer in all than parts of the run): its ${plural(arrivals, 'arrival')} will be dropped` });
-  } else if (binding.amount === 0) {
-    notes.push({ severity: 'info', message: `${who} has no ${binding.what}s to run: its share of the load is empty` });
-  }
-  const workers = Math.max(1, Math.min(o.workers, binding.amount));
-  if (workers < o.workers && binding.amount > 0) {
-    notes.push({ severity: 'info', message: `${plural(workers, 'worker')} instead of ${o.workers}: ${who} has only ${plural(binding.amount, binding.what)}` });
-  }
+  const notes: PlanNote[] = [];
+  const loads: PlannedLoad[] = scenarioLoads(s).map((entry) => {
+    const shares = modelShares(entry.load, shard);
+    const binding = shares.limits.reduce((a, b) => (b.amount < a.amount ? b : a));
+    return { entry, shares, count: Math.max(1, Math.min(o.workers, binding.amount)) };
+  });
+  for (const l of loads) loadNotes(l, o.workers, who, notes);
+  const workers = Math.max(...loads.map((l) => l.count));
 
-  const program: ProgramPlan = planProgram(s);
-  const foreign = foreignOrigins(program).length > 0;
   const seed = o.seed ?? randomInt(0, 2 ** 32 - 1);
   const target = new URL(s.target);
   const hooksModule = s.hooks === undefined ? undefined : hooksModuleUrl(s.hooks);
-  const plans = splitStripe(shard, workers).map((units, w): WorkerPlan => {
-    const { load, connections } = shares.worker(units);
-    const data: Record<string, DataPlan> = {};
-    for (const [name, d] of Object.entries(s.data)) data[name] = shareRows(d, units);
+  const plans = Array.from({ length: workers }, (_, w): WorkerPlan => {
     const wp: WorkerPlan = {
       worker: w,
       workers,
-      units,
-      seed: workerSeed(seed, unitAt(units, 0)),
       target: { origin: target.origin, host: target.host, pipelining: s.pipelining, timeoutMs: s.timeoutMs },
-      program,
-      data,
-      load,
-      foreignConnections: foreign ? connections : 0,
-      warmupUsers: Math.min(WARMUP_USERS, connections),
+      shares: [],
     };
     if (hooksModule !== undefined) wp.hooks = { module: hooksModule };
     return wp;
   });
-  return {
+  let offset = 0;
+  loads.forEach((l, i) => {
+    const program: ProgramPlan = planProgram(s, l.entry.flows);
+    const foreign = foreignOrigins(program).length > 0;
+    splitStripe(shard, l.count).forEach((units, k) => {
+      const { load, connections } = l.shares.worker(units);
+      const data: Record<string, DataPlan> = {};
+      for (const [name, d] of Object.entries(s.data)) data[name] = shareRows(d, units);
+      const share: LoadSharePlan = {
+        units,
+        seed: workerSeed(loadSeed(seed, i), unitAt(units, 0)),
+        program,
+        data,
+        load,
+        foreignConnections: foreign ? connections : 0,
+        warmupUsers: Math.min(WARMUP_USERS, connections),
+      };
+      if (l.entry.name !== undefined) share.name = l.entry.name;
+      plans[(offset + k) % workers].shares.push(share);
+    });
+    offset += l.count;
+  });
+  const out: Plan = {
     segment: label,
     sequence: formatSequence(placed.sequence),
     fraction: toNumber(segment.to) - toNumber(segment.from),
     requestedWorkers: o.workers,
     workers: plans,
-    totals: shares.totals,
+    totals: loads.length === 1 ? loads[0].shares.totals : sumTotals(loads.map((l) => l.shares.totals)),
     notes,
   };
+  if (s.loads !== undefined) out.loadTotals = Object.fromEntries(loads.map((l) => [l.entry.name, l.shares.totals]));
+  return out;
 }

@@ -5,7 +5,7 @@
  * data sources it reads. Workers turn it into closures (compile.ts): functions
  * cannot cross threads, everything else is done here.
  */
-import type { Capture, Check, Flow, HttpMethod, Scenario, Step, StepBody, Template, TemplateValue, ThinkTime } from '../scenario/model.js';
+import type { Capture, Check, Flow, HttpMethod, ScenarioBase, Step, StepBody, Template, TemplateValue, ThinkTime } from '../scenario/model.js';
 import { parseTemplate, templateRefs } from '../scenario/template.js';
 
 export type { ThinkTime, HttpMethod };
@@ -89,7 +89,7 @@ function dataSourcesOf(templates: string[]): Set<string> {
   return out;
 }
 
-function planStep(s: Scenario, target: URL, st: Step): StepPlan {
+function planStep(s: ScenarioBase, target: URL, st: Step): StepPlan {
   const basePath = target.pathname.replace(/\/+$/, '');
   let origin = target.origin;
   let path = st.path;
@@ -128,7 +128,7 @@ function planStep(s: Scenario, target: URL, st: Step): StepPlan {
   return out;
 }
 
-function planFlow(s: Scenario, target: URL, f: Flow): FlowPlan {
+function planFlow(s: ScenarioBase, target: URL, f: Flow): FlowPlan {
   const sources = dataSourcesOf([...f.steps.flatMap(stepTemplates), ...Object.values(s.headers)]);
   const out: FlowPlan = {
     name: f.name,
@@ -142,11 +142,12 @@ function planFlow(s: Scenario, target: URL, f: Flow): FlowPlan {
   return out;
 }
 
-export function planProgram(s: Scenario): ProgramPlan {
+/** The program of one load: its `flows`, with the scenario's target, headers, variables and data. */
+export function planProgram(s: ScenarioBase, flows: readonly Flow[]): ProgramPlan {
   const target = new URL(s.target);
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(s.variables)) vars[k] = v.value;
-  return { name: s.name, origin: target.origin, vars, flows: s.flows.map((f) => planFlow(s, target, f)) };
+  return { name: s.name, origin: target.origin, vars, flows: flows.map((f) => planFlow(s, target, f)) };
 }
 
 /** Origins other than the target's that steps send to, in first-use order. */

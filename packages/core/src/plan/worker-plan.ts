@@ -41,18 +41,35 @@ export interface DataPlan {
   rows: Array<Record<string, string>>;
 }
 
+/**
+ * One worker's share of one load: what one driver of the worker runs. A scenario with
+ * loads side by side gives a worker a share of each load it runs (a load with fewer
+ * units than workers runs on fewer of them).
+ */
+export interface LoadSharePlan {
+  /** The load's name (`loads:`); undefined for a one-load scenario (its snapshots keep the flat shape). */
+  name?: string;
+  /**
+   * The load's global units this worker owns: user i (its virtual users' ids), arrival i,
+   * iteration i (its iterations' ids), connection i, data row i. Each load numbers its own.
+   */
+  units: Stripe;
+  /** Seed of this share's PRNG. */
+  seed: number;
+  program: ProgramPlan;
+  data: Record<string, DataPlan>;
+  load: ClosedLoadPlan | OpenLoadPlan;
+  /** Connections of this share's pool to each origin other than the target: its share of the target's. */
+  foreignConnections: number;
+  /** Users of this share's unmeasured warm-up: its connections, at most 50. */
+  warmupUsers: number;
+}
+
 export interface WorkerPlan {
   /** 0-based worker number within this process. */
   worker: number;
   /** Worker threads of this process. */
   workers: number;
-  /**
-   * The global units this worker owns: user i (its virtual users' ids), arrival i,
-   * iteration i (its iterations' ids), connection i, data row i.
-   */
-  units: Stripe;
-  /** Seed of this worker's PRNG. */
-  seed: number;
   target: {
     origin: string;
     /** Host header (for counting request bytes). */
@@ -62,14 +79,9 @@ export interface WorkerPlan {
     /** Default per-request timeout (ms; also for waiting for a connection). */
     timeoutMs: number;
   };
-  program: ProgramPlan;
-  data: Record<string, DataPlan>;
-  load: ClosedLoadPlan | OpenLoadPlan;
-  /** Connections of this worker's pool to each origin other than the target: its share of the target's. */
-  foreignConnections: number;
-  /** Users of this worker's unmeasured warm-up: its connections, at most 50. */
-  warmupUsers: number;
-  /** The scenario's JavaScript hooks: the module each worker imports, and what `setup()` returned (filled in by the run). */
+  /** Its share of each load it runs, in the scenario's order (one for a one-load scenario); all start at the common start. */
+  shares: LoadSharePlan[];
+  /** The scenario's JavaScript hooks: the module each worker imports once for all its shares, and what `setup()` returned (filled in by the run). */
   hooks?: HooksPlan;
 }
 
@@ -91,8 +103,10 @@ export interface Plan {
   /** Worker threads asked for. */
   requestedWorkers: number;
   workers: WorkerPlan[];
-  /** This process's shares of the whole run: the sums of its workers' shares. */
+  /** This process's shares of the whole run: the sums of its workers' shares (of every load). */
   totals: PlanTotals;
+  /** Side-by-side loads: this process's totals of each load. */
+  loadTotals?: Record<string, PlanTotals>;
   /** What the run should tell the user about the plan (fewer workers than asked, an empty share). */
   notes: PlanNote[];
 }

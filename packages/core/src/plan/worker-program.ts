@@ -1,5 +1,5 @@
 /**
- * The program one worker runs, compiled in the worker from its WorkerPlan (closures
+ * The program one worker runs for one load, compiled in the worker from its share (closures
  * cannot cross threads): the flows' steps as closures, the flow picker, data-row
  * cursors over the rows the plan gave this worker, and fresh iteration contexts.
  */
@@ -9,7 +9,7 @@ import { cumulativePicker, smoothWeightedRoundRobin } from './picker.js';
 import type { ThinkTime } from './program.js';
 import { seededRandom } from './random.js';
 import { unitAt } from './stripe.js';
-import type { WorkerPlan } from './worker-plan.js';
+import type { LoadSharePlan } from './worker-plan.js';
 
 export interface CompiledFlow {
   name: string;
@@ -43,7 +43,8 @@ interface Cursor {
   random: boolean;
 }
 
-export function compileWorker(plan: WorkerPlan): CompiledProgram {
+/** The program of one share of a worker (one load's flows over the units it owns). */
+export function compileWorker(plan: LoadSharePlan): CompiledProgram {
   const { program, units } = plan;
   const random = seededRandom(plan.seed);
   const flows: CompiledFlow[] = program.flows.map((f) => {

@@ -7,7 +7,7 @@ import type { CapacityStep, CapacityStepKind } from '../metrics/capacity-model.j
 import type { Interval, RunResult, ThresholdResult } from '../metrics/model.js';
 import type { Reporter } from '../reporting/reporter.js';
 import type { LoadCeilingOption } from '../scenario/ceiling.js';
-import type { Scenario, ThresholdSpec } from '../scenario/model.js';
+import type { SingleLoadScenario, ThresholdSpec } from '../scenario/model.js';
 import { classifyStep, type GeneratorLimits } from '../capacity/classify.js';
 import { stepFigures } from '../capacity/figures.js';
 import { evaluateThresholds, thresholdStatsFromSummary, type ThresholdStats } from '../thresholds/evaluate.js';
@@ -24,7 +24,7 @@ export interface StepRequest {
 }
 
 export interface StepContext {
-  scenario: Scenario;
+  scenario: SingleLoadScenario;
   kind: 'quick' | 'scenario';
   slos: readonly ThresholdSpec[];
   limits: GeneratorLimits;
@@ -50,7 +50,7 @@ export interface StepOutcome {
 }
 
 /** The scenario with its load replaced by a constant open-model rate. */
-export function openAt(s: Scenario, rate: number, durationMs: number, maxInFlight: number, connections: number): Scenario {
+export function openAt(s: SingleLoadScenario, rate: number, durationMs: number, maxInFlight: number, connections: number): SingleLoadScenario {
   return {
     ...s,
     load: { model: 'open', startRate: rate, stages: [{ durationMs, rate, name: `${rate}/s` }], maxInFlight, connections: Math.max(1, Math.min(connections, maxInFlight)) },

@@ -20,7 +20,7 @@ import { RESULT_SCHEMA_VERSION } from '../metrics/model.js';
 import { memoryTimeline } from '../metrics/result.js';
 import type { Reporter } from '../reporting/reporter.js';
 import { loadScenario } from '../scenario/load.js';
-import type { Scenario, ThresholdSpec } from '../scenario/model.js';
+import type { Scenario, SingleLoadScenario, ThresholdSpec } from '../scenario/model.js';
 import { LOAD_CEILING_PER_WORKER, loadCeilingProblems, type LoadCeilingOption } from '../scenario/ceiling.js';
 import { defaultConnections } from '../scenario/normalize/defaults.js';
 import { redactScenario } from '../scenario/redact.js';
@@ -160,7 +160,11 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 /** Search the capacity of a scenario (object or YAML path): its flows and weights, its load replaced by the search. */
 export async function capacity(scenarioOrPath: Scenario | string, o: CapacityOptions = {}): Promise<RunResult> {
-  const scenario = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
+  const loaded = typeof scenarioOrPath === 'string' ? await loadScenario(scenarioOrPath, { env: o.env }) : scenarioOrPath;
+  if (loaded.loads !== undefined) {
+    throw badInput('E_CAPACITY_LOADS', `capacity searches the rate of one load; this scenario has loads side by side (${loaded.loads.map((l) => l.name).join(', ')})`, 'a scenario with one load (load + flows)');
+  }
+  const scenario: SingleLoadScenario = loaded;
   const settings = capacitySettings(o);
   let state = start(settings);
   const slos = specsOf(o, scenario);

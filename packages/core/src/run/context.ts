@@ -55,7 +55,9 @@ export function summaryAt(ctx: RunContext, endEpoch: number, verdict: Verdict, w
 /** The warnings about the measurement and the run's events so far. */
 export function runWarnings(ctx: RunContext): Warning[] {
   const { stats, agg } = ctx;
-  return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed), ...ctx.state.warnings];
+  // Side by side: each load's dropped and missed arrivals, in the scenario's order.
+  const loads = ctx.meta.loads ? Object.fromEntries(Object.keys(ctx.meta.loads).map((n) => [n, { dropped: agg.loads.get(n)?.dropped ?? 0, missed: agg.loads.get(n)?.missed ?? 0 }])) : undefined;
+  return [...timelineWarnings(stats, agg.dropped, agg.late, agg.missed, loads), ...ctx.state.warnings];
 }
 
 /** Tell the run's listener (the run handle) the warnings gathered since it was last told. */

@@ -17,15 +17,14 @@ import { TimelineStats } from '../metrics/timeline-stats.js';
 import { TrendPoints } from '../soak/trends.js';
 import type { WorkerPool } from '../engine/pool.js';
 import { plan } from '../plan/plan.js';
-import { ArrivalSchedule, stageIndexAt, stageLabel } from '../plan/stages.js';
 import { ReporterBus } from '../reporting/bus.js';
 import { badInput } from '../errors.js';
-import { loadCeilingProblems } from '../scenario/ceiling.js';
 import type { Scenario } from '../scenario/model.js';
 import type { Monitor } from '../monitor/index.js';
 import { tellWarnings, type RunContext } from './context.js';
 import { finishRun, returnedResult } from './finish.js';
 import { intervalHandler } from './interval.js';
+import { intervalContexts, scenarioCeilingProblems } from './loads.js';
 import { runMeta } from './meta.js';
 import type { ExecuteOptions } from './options.js';
 import { openHooks, type HookSession } from './hooks.js';
@@ -57,12 +56,12 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
   const seed = o.seed ?? randomInt(0, 2 ** 32 - 1);
   const runPlan = plan(scenario, { workers: Math.max(1, Math.floor(o.workers ?? defaultWorkers())), segment: o.segment, sequence: o.segmentSequence, seed });
   // Again here: overrides (--scale) and --workers change what the validated scenario asked of this machine.
-  const beyond = loadCeilingProblems(scenario.load, { workers: runPlan.workers.length, share: runPlan.fraction, ceiling: o.loadCeiling });
+  const beyond = scenarioCeilingProblems(scenario, { workers: runPlan.workers.length, share: runPlan.fraction, ceiling: o.loadCeiling });
   if (beyond.length > 0) throw badInput('E_LOAD_CEILING', beyond.map((p) => `${p.path}: ${p.problem}`).join('; '), beyond[0].expected);
   if (o.preflight !== false) await preflight(scenario.target);
 
-  const load = scenario.load;
-  const schedule = load.model === 'open' ? new ArrivalSchedule(load.startRate, load.stages) : null;
+  // this process's part of the requested rate (a shard runs its segment's fraction of the arrivals), each load's too
+  const contexts = intervalContexts(scenario, runPlan.fraction);
   const warmup = resolveWarmup(scenario, o.warmupMs);
   const meta = runMeta(scenario, o, runPlan, intervalMs, warmup.ms, seed);
   const journal = new RunJournal({ dir: o.outDir, checkpointMs: o.checkpointMs });
@@ -104,11 +103,11 @@ async function executeRun(scenario: Scenario, o: ExecuteOptions, monitor: Monito
       runPlan.workers.length,
       intervalMs,
       {
-        // this process's part of the requested rate (a shard runs its segment's fraction of the arrivals)
-        targetRate: schedule ? (a, b) => (((schedule.arrivalsBefore(b) - schedule.arrivalsBefore(a)) * 1000) / (b - a)) * runPlan.fraction : undefined,
-        stageAt: (t) => stageLabel(load.stages, stageIndexAt(load.stages, t)),
+        targetRate: contexts.run.targetRate,
+        stageAt: contexts.run.stageAt,
         plannedDurationMs: meta.plannedDurationMs,
         excludeBeforeMs: excludeMs,
+        loads: contexts.loads,
       },
       (i) => onInterval(i),
     ),

@@ -9,6 +9,7 @@ import { timelineArray, type Result } from '../metrics/result.js';
 import { runWarnings, summaryAt, type RunContext } from './context.js';
 import { DEFAULT_TIMELINE_LIMIT } from './options.js';
 import { errorMessage } from './state.js';
+import { trendStagesMs } from './loads.js';
 import { finishSoak } from './soak.js';
 import { decideVerdict } from './verdict.js';
 import { generatorWarnings, reporterWarnings } from './warnings.js';
@@ -30,7 +31,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
 
   const endReason = state.endReason;
   const summary = summaryAt(ctx, endEpoch, { passed: false, thresholds: [], endReason }, []);
-  const stagesMs = ctx.scenario.load.stages.map((st) => st.durationMs);
+  const stagesMs = trendStagesMs(ctx.scenario);
   state.warnings.push(...finishSoak(summary, ctx.trendPoints, ctx.monitor, { stagesMs, trendWarmupMs: o.trendWarmupMs }));
   let thresholds: ThresholdResult[] = [];
   try {
@@ -38,7 +39,7 @@ export async function finishRun(ctx: RunContext): Promise<Result> {
   } catch (err) {
     state.warnings.push({ code: 'THRESHOLDS_FAILED', severity: 'error', message: `thresholds could not be evaluated: ${errorMessage(err)}` });
   }
-  for (const t of thresholds) if (state.aborted.some((a) => a.scope === t.scope && a.expression === t.expression)) t.aborted = true;
+  for (const t of thresholds) if (state.aborted.some((a) => a.scope === t.scope && a.load === t.load && a.expression === t.expression)) t.aborted = true;
   summary.verdict = decideVerdict({ endReason, thresholds, total: summary.total });
   const shortfall = ctx.stats.shortfall();
   if (shortfall !== null) summary.rateShortfall = shortfall;

@@ -7,11 +7,13 @@
 import type { Interval } from '../metrics/model.js';
 import { checkpoint, PENDING_VERDICT, summaryAt, tellWarnings, type RunContext } from './context.js';
 import { failingAbortThresholds, RateShortfallGuard } from './guards.js';
+import { scenarioLoads } from '../scenario/loads.js';
 import { joinSample } from './soak.js';
 
 /** The aggregator's `onInterval` for this run. */
 export function intervalHandler(ctx: RunContext): (i: Interval) => void {
-  const shortfall = new RateShortfallGuard(ctx.scenario.rateShortfall);
+  // Each load's own rate-shortfall rule, side by side.
+  const guards = scenarioLoads(ctx.scenario).map((e) => new RateShortfallGuard(e.rateShortfall, e.name));
   return (i) => {
     const { state } = ctx;
     const measured = i.start - state.startEpoch >= ctx.excludeMs;
@@ -31,10 +33,12 @@ export function intervalHandler(ctx: RunContext): (i: Interval) => void {
       for (const t of failing) ctx.o.listener?.threshold?.({ ...t, aborted: true });
       state.stop('abort', 'threshold_abort');
     }
-    const short = shortfall.check(i);
-    if (short) {
-      state.warnings.push(short);
-      state.stop('abort', 'rate_shortfall_abort');
+    for (const guard of guards) {
+      const short = guard.check(i);
+      if (short && state.endReason === 'completed') {
+        state.warnings.push(short);
+        state.stop('abort', 'rate_shortfall_abort');
+      }
     }
   };
 }

@@ -32,12 +32,15 @@ export function thresholdSpecsOf(config: unknown, source = 'the merged result'):
     } catch (err) {
       throw badInput('E_MERGE', `${source}: config.thresholds[${i}] "${t.expression}": ${(err as Error).message}`);
     }
-    return {
+    const spec: ThresholdSpec = {
       expression: t.expression,
       scope: typeof t.scope === 'string' ? t.scope : 'total',
       abortOnFail: t.abortOnFail === true,
       delayAbortEvalMs: typeof t.delayAbortEvalMs === 'number' ? t.delayAbortEvalMs : 0,
     };
+    // A threshold of one of the loads side by side.
+    if (typeof t.load === 'string') spec.load = t.load;
+    return spec;
   });
 }
 
@@ -54,7 +57,7 @@ export function merge(inputs: ReadonlyArray<MergeInput | RunResult>, o: MergeOpt
   const specs = thresholdSpecsOf(merged.config);
   const aborted = list.flatMap((x) => x.result.summary.verdict.thresholds.filter((t) => t.aborted));
   const thresholds: ThresholdResult[] = evaluateThresholds(specs, thresholdStatsFromSummary(summary)).map((t) =>
-    aborted.some((a) => a.scope === t.scope && a.expression === t.expression) ? { ...t, aborted: true } : t,
+    aborted.some((a) => a.scope === t.scope && a.load === t.load && a.expression === t.expression) ? { ...t, aborted: true } : t,
   );
   summary.verdict = decideVerdict({ endReason: summary.verdict.endReason, thresholds, total: summary.total });
   const shortfall = rateShortfall(merged.timeline);

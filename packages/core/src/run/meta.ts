@@ -4,26 +4,17 @@ import { usesFastClient } from '../engine/connections.js';
 import { DEFAULT_ARRIVAL_TIMER } from '../engine/open-driver.js';
 import type { RunMeta } from '../metrics/model.js';
 import type { Plan } from '../plan/worker-plan.js';
-import { totalDurationMs } from '../plan/stages.js';
+import { plannedDurationMs, scenarioLoads } from '../scenario/loads.js';
 import type { Scenario } from '../scenario/model.js';
 import { redactUrlSecrets } from '../scenario/redact.js';
 import { LOADCTL_VERSION } from '../version.js';
+import { describeModel, loadMetas } from './loads.js';
 import type { ExecuteOptions } from './options.js';
 
-/** A human summary of the load model, e.g. "closed 50 users" or "open up to 1000/s, max 200 in flight". */
-export function describeModel(s: Scenario): string {
-  const l = s.load;
-  if (l.model === 'closed') {
-    const peak = Math.max(...l.stages.map((x) => x.users));
-    return l.iterations !== undefined ? `closed ${peak} users, ${l.iterations} iterations` : `closed ${peak} users`;
-  }
-  const peak = Math.max(l.startRate, ...l.stages.map((x) => x.rate));
-  return `open up to ${peak}/s, max ${l.maxInFlight} in flight`;
-}
+export { describeModel } from './loads.js';
 
 /** The meta of a run about to start (`startedAt` is moved to the common start once the workers are ready). */
 export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, intervalMs: number, warmupMs: number, seed: number): RunMeta {
-  const load = scenario.load;
   const meta: RunMeta = {
     runId: randomUUID(),
     scenario: scenario.name,
@@ -31,7 +22,7 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     kind: o.kind,
     startedAt: Date.now(),
     workers: runPlan.workers.length,
-    plannedDurationMs: load.model === 'closed' && load.iterations !== undefined ? undefined : totalDurationMs(load),
+    plannedDurationMs: plannedDurationMs(scenario),
     intervalMs,
     segment: runPlan.segment,
     loadctlVersion: LOADCTL_VERSION,
@@ -41,6 +32,8 @@ export function runMeta(scenario: Scenario, o: ExecuteOptions, runPlan: Plan, in
     warmupMs,
     seed,
   };
-  if (load.model === 'open') meta.arrivalTimer = o.arrivalTimer ?? DEFAULT_ARRIVAL_TIMER;
+  if (scenarioLoads(scenario).some((l) => l.load.model === 'open')) meta.arrivalTimer = o.arrivalTimer ?? DEFAULT_ARRIVAL_TIMER;
+  const loads = loadMetas(scenario);
+  if (loads !== undefined) meta.loads = loads;
   return meta;
 }

@@ -4,7 +4,7 @@
  */
 import { badInput } from '../errors.js';
 import type { RunResult } from '../metrics/model.js';
-import type { HttpMethod, Scenario } from '../scenario/model.js';
+import type { HttpMethod, SingleLoadScenario } from '../scenario/model.js';
 import { escapeTemplateText } from '../scenario/template.js';
 import { REDACTED, redactUrlSecrets, secretHeaderNames } from '../scenario/redact.js';
 import { ceilingProblem, type LoadCeilingKey } from '../scenario/ceiling.js';
@@ -52,7 +52,7 @@ function positive(value: number | undefined, what: string): void {
 }
 
 /** Validate quick options and build the equivalent scenario. */
-export function quickScenario(o: QuickOptions): Scenario {
+export function quickScenario(o: QuickOptions): SingleLoadScenario {
   let url: URL;
   try {
     url = new URL(o.url);
@@ -79,13 +79,13 @@ export function quickScenario(o: QuickOptions): Scenario {
   const path = escapeTemplateText(`${url.pathname}${url.search}`);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.headers ?? {})) headers[k.toLowerCase()] = escapeTemplateText(v);
-  let body: Scenario['flows'][number]['steps'][number]['body'];
+  let body: SingleLoadScenario['flows'][number]['steps'][number]['body'];
   if (o.body !== undefined) {
     const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
     body = { kind: 'raw', value: escapeTemplateText(o.body), contentType: hasType ? undefined : /^\s*[[{]/.test(o.body) ? 'application/json' : 'text/plain' };
   }
 
-  let load: Scenario['load'];
+  let load: SingleLoadScenario['load'];
   if (o.rate !== undefined) {
     const durationMs = o.durationMs ?? (o.requests !== undefined ? (o.requests / o.rate) * 1000 : 10_000);
     load = {
@@ -115,7 +115,7 @@ export function quickScenario(o: QuickOptions): Scenario {
     if (p) throw badInput('E_LOAD_CEILING', `${flag} ${value}: ${p.problem}`, p.expected);
   }
 
-  const scenario: Scenario = {
+  const scenario: SingleLoadScenario = {
     name: 'quick',
     target: url.origin,
     headers: {},
@@ -134,7 +134,7 @@ export function quickScenario(o: QuickOptions): Scenario {
   return scenario;
 }
 
-function describe(o: QuickOptions, s: Scenario): string {
+function describe(o: QuickOptions, s: SingleLoadScenario): string {
   if (s.load.model === 'open') return `open ${o.rate}/s over ${s.load.connections} connections`;
   const pipe = (o.pipelining ?? 1) > 1 ? `, pipelining ${o.pipelining}` : '';
   return `closed ${o.connections ?? 50} connections${pipe}`;

@@ -6,6 +6,7 @@
 import { badInput } from '../errors.js';
 import type { RunResult } from '../metrics/model.js';
 import { loadScenario } from '../scenario/load.js';
+import { scenarioLoads } from '../scenario/loads.js';
 import type { Scenario } from '../scenario/model.js';
 import { redactScenario } from '../scenario/redact.js';
 import { evaluateThresholds, thresholdStatsFromSummary, thresholdsToAbort } from '../thresholds/evaluate.js';
@@ -31,27 +32,33 @@ export interface RunOptions extends Omit<ExecuteOptions, 'kind' | 'config' | 'ju
   hooks?: string;
 }
 
-/** Apply duration and scale overrides; returns a new scenario. */
+/**
+ * Apply duration and scale overrides; returns a new scenario. Loads side by side keep their
+ * timing relative to each other: the longest one is stretched to the duration, the others by
+ * the same factor.
+ */
 export function applyOverrides(s: Scenario, o: Pick<RunOptions, 'durationMs' | 'scale'>): Scenario {
   const out: Scenario = structuredClone(s);
+  const loads = scenarioLoads(out).map((e) => e.load);
   if (o.durationMs !== undefined) {
     if (!(o.durationMs > 0)) throw badInput('E_BAD_OPTION', `duration override must be positive, got ${o.durationMs}`);
-    const total = out.load.stages.reduce((n, st) => n + st.durationMs, 0);
+    const total = Math.max(...loads.map((l) => l.stages.reduce((n, st) => n + st.durationMs, 0)));
     const k = total > 0 ? o.durationMs / total : 1;
-    for (const st of out.load.stages) st.durationMs = Math.max(1, Math.round(st.durationMs * k));
+    for (const l of loads) for (const st of l.stages) st.durationMs = Math.max(1, Math.round(st.durationMs * k));
   }
   if (o.scale !== undefined) {
     if (!(o.scale > 0)) throw badInput('E_BAD_OPTION', `scale must be positive, got ${o.scale}`);
-    const load = out.load;
-    if (load.model === 'closed') {
-      for (const st of load.stages) {
-        st.users = Math.max(1, Math.round(st.users * o.scale));
-        if (st.spawnRate !== undefined) st.spawnRate *= o.scale;
+    for (const load of loads) {
+      if (load.model === 'closed') {
+        for (const st of load.stages) {
+          st.users = Math.max(1, Math.round(st.users * o.scale));
+          if (st.spawnRate !== undefined) st.spawnRate *= o.scale;
+        }
+      } else {
+        load.startRate *= o.scale;
+        for (const st of load.stages) st.rate *= o.scale;
+        load.maxInFlight = Math.max(1, Math.ceil(load.maxInFlight * o.scale));
       }
-    } else {
-      load.startRate *= o.scale;
-      for (const st of load.stages) st.rate *= o.scale;
-      load.maxInFlight = Math.max(1, Math.ceil(load.maxInFlight * o.scale));
     }
   }
   return out;

@@ -4,9 +4,10 @@
  * run's planned length. No default warm-up for a run that writes (a step other than GET,
  * HEAD or OPTIONS: the warm-up would send its writes again and reuse its data rows) or that
  * is bounded by a count of iterations (it sends exactly what was asked); the summary says so.
+ * With loads side by side, each load warms up its own shape (the same length for all).
  */
 import type { Warning } from '../metrics/model.js';
-import { totalDurationMs } from '../plan/stages.js';
+import { plannedDurationMs, scenarioFlows, scenarioLoads } from '../scenario/loads.js';
 import type { Scenario } from '../scenario/model.js';
 
 export const DEFAULT_WARMUP_MS = 2000;
@@ -24,8 +25,8 @@ export interface Warmup {
 /** The warm-up of a run: `asked` when given, else the default for this scenario. */
 export function resolveWarmup(s: Scenario, asked: number | undefined): Warmup {
   if (asked !== undefined) return { ms: Math.max(0, asked) };
-  if (s.load.model === 'closed' && s.load.iterations !== undefined) return { ms: 0 };
-  const writes = [...new Set(s.flows.flatMap((f) => f.steps.map((st) => st.method)).filter((m) => !READS.has(m)))];
+  if (scenarioLoads(s).some(({ load }) => load.model === 'closed' && load.iterations !== undefined)) return { ms: 0 };
+  const writes = [...new Set(scenarioFlows(s).flatMap((f) => f.steps.map((st) => st.method)).filter((m) => !READS.has(m)))];
   if (writes.length > 0) {
     return {
       ms: 0,
@@ -36,5 +37,5 @@ export function resolveWarmup(s: Scenario, asked: number | undefined): Warmup {
       },
     };
   }
-  return { ms: Math.min(DEFAULT_WARMUP_MS, Math.round(WARMUP_SHARE * totalDurationMs(s.load))) };
+  return { ms: Math.min(DEFAULT_WARMUP_MS, Math.round(WARMUP_SHARE * (plannedDurationMs(s) ?? 0))) };
 }

@@ -3,8 +3,23 @@ import { CPU_SATURATED, LAG_MS, TimelineStats } from '../metrics/timeline-stats.
 
 const SHORTFALL = 0.05;
 
-/** Warnings about the measurement itself, from the timeline's running statistics. */
-export function timelineWarnings(stats: TimelineStats, dropped: number, late: number, missed = 0): Warning[] {
+/** What the warnings say of each side-by-side load: its dropped and missed arrivals. */
+export type LoadCounts = Record<string, { dropped: number; missed: number }>;
+
+/** " (api 12, search 3)": how a count splits over the loads, those with any. */
+function byLoad(loads: LoadCounts | undefined, count: (c: { dropped: number; missed: number }) => number): string {
+  const parts = Object.entries(loads ?? {})
+    .filter(([, c]) => count(c) > 0)
+    .map(([name, c]) => `${name} ${count(c)}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * Warnings about the measurement itself, from the timeline's running statistics. With loads
+ * side by side (`loads`), dropped and missed arrivals are split by load and a rate shortfall
+ * is said per load.
+ */
+export function timelineWarnings(stats: TimelineStats, dropped: number, late: number, missed = 0, loads?: LoadCounts): Warning[] {
   const out: Warning[] = [];
   if (stats.saturated > 0) {
     out.push({
@@ -24,22 +39,24 @@ export function timelineWarnings(stats: TimelineStats, dropped: number, late: nu
     out.push({
       code: 'GENERATOR_SHORTFALL',
       severity: 'warn',
-      message: `${missed} arrivals were not started before the end of the load: the generator fell behind the requested rate (counted as dropped; add --workers or shards, or lower the rate)`,
+      message: `${missed} arrivals were not started before the end of the load${byLoad(loads, (c) => c.missed)}: the generator fell behind the requested rate (counted as dropped; add --workers or shards, or lower the rate)`,
     });
   }
   if (dropped - missed > 0) {
-    out.push({ code: 'DROPPED_ITERATIONS', severity: 'warn', message: `${dropped - missed} iterations dropped: the in-flight cap (maxInFlight) was reached` });
+    out.push({ code: 'DROPPED_ITERATIONS', severity: 'warn', message: `${dropped - missed} iterations dropped${byLoad(loads, (c) => c.dropped - c.missed)}: the in-flight cap (maxInFlight) was reached` });
   }
   if (late > 0) {
     out.push({ code: 'LATE_ITERATIONS', severity: 'info', message: `${late} iterations started more than 10 ms after their scheduled time` });
   }
-  const shortfall = stats.shortfall();
-  if (shortfall !== null && shortfall > SHORTFALL) {
-    out.push({
-      code: 'RATE_SHORTFALL',
-      severity: 'warn',
-      message: `achieved rate ${(shortfall * 100).toFixed(1)}% below the requested rate over the run`,
-    });
+  for (const load of loads ? Object.keys(loads) : [undefined]) {
+    const shortfall = stats.shortfall(load);
+    if (shortfall !== null && shortfall > SHORTFALL) {
+      out.push({
+        code: 'RATE_SHORTFALL',
+        severity: 'warn',
+        message: `${load === undefined ? '' : `load "${load}": `}achieved rate ${(shortfall * 100).toFixed(1)}% below the requested rate over the run`,
+      });
+    }
   }
   return out;
 }

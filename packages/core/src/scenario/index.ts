@@ -3,7 +3,9 @@ export { loadScenario, parseScenario, validateScenarioFile, defineScenario } fro
 export { ceilingProblem, loadCeilingProblems, LOAD_CEILING_PER_WORKER } from './ceiling.js';
 export type { LoadCeiling, LoadCeilingKey, LoadCeilingOption, CeilingContext, CeilingProblem } from './ceiling.js';
 export type { LoadScenarioOptions, ParseScenarioOptions } from './load.js';
-export type { ScenarioInput, ThresholdInput } from './schema/scenario.js';
+export type { ScenarioInput, SingleLoadScenarioInput, MultiLoadScenarioInput, ThresholdInput } from './schema/scenario.js';
+export type { LoadEntryInput } from './schema/loads.js';
+export { scenarioLoads, scenarioFlows, loadNames, plannedDurationMs, type LoadEntry } from './loads.js';
 export type { FlowInput, StepInput, CaptureInput, CheckInput } from './schema/step.js';
 export type { LoadInput, ClosedLoadInput, OpenLoadInput } from './schema/load.js';
 export type { Duration as DurationInput, DurationRange as DurationRangeInput, EnvRef, Method, RequestLine, ThresholdExpression, Ratio as RatioInput } from './schema/primitives.js';

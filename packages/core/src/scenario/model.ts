@@ -138,7 +138,34 @@ export interface ReporterConfig {
   options: Record<string, unknown>;
 }
 
-export interface Scenario {
+/** Abort when the achieved rate stays below the requested one by more than `maxShortfall` for `graceMs` (open model). */
+export interface RateShortfallPolicy {
+  /** How far below the requested rate (ratio 0..1: 0.1 = 10 %). */
+  maxShortfall: number;
+  /** For how long (ms). */
+  graceMs: number;
+  /** Abort (true) or only warn. */
+  abort: boolean;
+}
+
+/**
+ * One of several loads that run side by side (`loads:` in the file): its own model,
+ * flows, tags and rate-shortfall policy, started at the common start with the others.
+ * Its thresholds are in `Scenario.thresholds`, with `load` set to its name.
+ */
+export interface ScenarioLoad {
+  /** Unique among the scenario's loads: results are grouped by it (`load:<name>` thresholds). */
+  name: string;
+  description?: string;
+  load: LoadModel;
+  flows: Flow[];
+  /** Labels of this load's results (InfluxDB tags, JUnit properties), besides the scenario's. */
+  tags: Record<string, string>;
+  rateShortfall?: RateShortfallPolicy;
+}
+
+/** What every scenario has, whatever its form. */
+export interface ScenarioBase {
   name: string;
   /** Free text from the scenario file (optional). */
   description?: string;
@@ -151,18 +178,8 @@ export interface Scenario {
   pipelining: number;
   variables: Record<string, Variable>;
   data: Record<string, DataSource>;
-  load: LoadModel;
-  flows: Flow[];
+  /** Every threshold: the scenario's, and those of each load (`load` set). */
   thresholds: ThresholdSpec[];
-  /** Abort when the achieved rate stays below the requested one by more than `maxShortfall` for `graceMs`. */
-  rateShortfall?: {
-    /** How far below the requested rate (ratio 0..1: 0.1 = 10 %). */
-    maxShortfall: number;
-    /** For how long (ms). */
-    graceMs: number;
-    /** Abort (true) or only warn. */
-    abort: boolean;
-  };
   reporters: ReporterConfig[];
   tags: Record<string, string>;
   /**
@@ -179,3 +196,23 @@ export interface Scenario {
   /** Source file, when loaded from YAML. */
   file?: string;
 }
+
+/** One load: the top-level `load` and `flows` (today's form). */
+export interface SingleLoadScenario extends ScenarioBase {
+  load: LoadModel;
+  flows: Flow[];
+  /** Abort when the achieved rate stays below the requested one by more than `maxShortfall` for `graceMs`. */
+  rateShortfall?: RateShortfallPolicy;
+  loads?: undefined;
+}
+
+/** Several loads side by side (`loads:`), sharing target, headers, variables, data, secrets and timeouts. */
+export interface MultiLoadScenario extends ScenarioBase {
+  loads: ScenarioLoad[];
+  load?: undefined;
+  flows?: undefined;
+  rateShortfall?: undefined;
+}
+
+/** A scenario: one load (`load` + `flows`) or several side by side (`loads`). `scenarioLoads()` lists them either way. */
+export type Scenario = SingleLoadScenario | MultiLoadScenario;

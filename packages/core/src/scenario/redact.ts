@@ -15,7 +15,8 @@
  * every output (console, result.json, HTML, InfluxDB tags, Prometheus labels) gets the
  * redacted name without redacting anything itself.
  */
-import type { Scenario, Step } from './model.js';
+import { scenarioFlows } from './loads.js';
+import type { Flow, Scenario, Step } from './model.js';
 import { parseTemplate, templateRefs } from './template.js';
 
 export const REDACTED = '***';
@@ -111,7 +112,7 @@ export function secretValues(s: Scenario): string[] {
   const headerNames = secretHeaderNames(s.secrets?.headers);
   const extraQuery = s.secrets?.query ?? [];
   for (const v of Object.values(s.variables)) if (v.secret && v.value !== '') out.add(v.value);
-  for (const f of s.flows) {
+  for (const f of scenarioFlows(s)) {
     for (const st of f.steps) {
       for (const v of queryValues(st.path, extraQuery)) out.add(v);
       for (const [k, v] of Object.entries(st.query)) if (v !== '' && !v.includes('${') && isSecretQueryParam(k, extraQuery)) out.add(v);
@@ -126,7 +127,7 @@ export function secretValues(s: Scenario): string[] {
     }
   };
   fromHeaders(s.headers);
-  for (const f of s.flows) for (const st of f.steps) fromHeaders(st.headers);
+  for (const f of scenarioFlows(s)) for (const st of f.steps) fromHeaders(st.headers);
   return [...out].sort((a, b) => b.length - a.length);
 }
 
@@ -165,7 +166,8 @@ export function redactScenario(s: Scenario): unknown {
 
   const target = redactUrlSecrets(s.target, extraQuery);
 
-  const { data, variables, flows, reporters, ...rest } = s;
+  const flows = (list: Flow[]): unknown[] => list.map((f) => ({ ...(scrub({ ...f, steps: [] }) as object), steps: f.steps.map(step) }));
+  const { data, variables, flows: _flows, loads, reporters, ...rest } = s;
   return {
     ...(scrub(rest) as object),
     target: scrub(target),
@@ -173,7 +175,7 @@ export function redactScenario(s: Scenario): unknown {
     headers: headers(s.headers),
     variables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.secret ? { value: REDACTED, secret: true } : { value: scrub(v.value), secret: false }])),
     data: Object.fromEntries(Object.entries(data).map(([k, d]) => [k, { file: d.file, order: d.order, rowCount: d.rows.length }])),
-    flows: flows.map((f) => ({ ...(scrub({ ...f, steps: [] }) as object), steps: f.steps.map(step) })),
+    ...(loads !== undefined ? { loads: loads.map((l) => ({ ...(scrub({ ...l, flows: [] }) as object), flows: flows(l.flows) })) } : { flows: flows(s.flows ?? []) }),
     reporters: reporters.map((rc) => ({
       type: rc.type,
       options: Object.fromEntries(Object.entries(rc.options).map(([k, v]) => [k, SENSITIVE_OPTION.test(k) ? REDACTED : scrub(v)])),

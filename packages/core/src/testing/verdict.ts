@@ -3,6 +3,7 @@
  * and what the limit was, in the metric's unit (ms, %, /s), and why the run ended.
  */
 import type { RunResult, Summary, ThresholdResult, Verdict } from '../metrics/model.js';
+import { scopeLabel } from '../metrics/scope-label.js';
 
 /** What `assertPassed` and `toPass` accept: a run result (run, quick), its summary, or the verdict itself. */
 export type VerdictSource = RunResult | Summary | Verdict;
@@ -46,7 +47,8 @@ export function formatMeasure(value: number | null, unit: string): string {
 
 /** One line per threshold: `✗ p(95) < 200ms (total): measured 312.4 ms, limit 200 ms`. */
 export function describeThreshold(t: ThresholdResult): string {
-  const where = t.scope === 'total' ? '' : ` (${t.scope})`;
+  const label = scopeLabel(t);
+  const where = label === 'total' ? '' : ` (${label})`;
   if (t.passed) return `✓ ${t.expression}${where}: ${formatMeasure(t.actual, t.unit)}`;
   const measured = t.actual === null ? 'nothing measured in this scope' : `measured ${formatMeasure(t.actual, t.unit)}`;
   return `✗ ${t.expression}${where}: ${measured}, limit ${formatMeasure(t.limit, t.unit)}${t.aborted ? ' (stopped the run)' : ''}`;

@@ -52,6 +52,8 @@ export interface ThresholdStats {
   dropped: number;
   /** Slope per hour of each trended series (Summary.trends), for trend(...) thresholds. */
   trends?: Record<string, number>;
+  /** Side-by-side loads: each load's own view (thresholds with a `load`). */
+  loads?: Record<string, ThresholdStats>;
 }
 
 /** A latency view from a summary (µs) plus, optionally, its encoded histogram for any percentile. */
@@ -91,6 +93,8 @@ export interface StatsInput {
   checks: CheckCounts;
   dropped: number;
   trends?: readonly Trend[];
+  /** Side-by-side loads: each load's stats (its own time window). */
+  loads?: Record<string, StatsInput>;
 }
 
 function requestView(r: StatsInput['total'], elapsedMs: number): RequestView {
@@ -123,6 +127,7 @@ export function buildThresholdStats(input: StatsInput): ThresholdStats {
     checks: { passes, fails },
     dropped: input.dropped,
     trends: input.trends ? Object.fromEntries(input.trends.map((t) => [t.metric, t.slopePerHour])) : undefined,
+    loads: input.loads ? Object.fromEntries(Object.entries(input.loads).map(([k, l]) => [k, buildThresholdStats(l)])) : undefined,
   };
 }
 
@@ -135,6 +140,14 @@ export function thresholdStatsFromSummary(summary: Summary): ThresholdStats {
     checks: summary.checks,
     dropped: summary.dropped,
     trends: summary.trends,
+    loads: summary.loads
+      ? Object.fromEntries(
+          Object.entries(summary.loads).map(([k, l]) => [
+            k,
+            { elapsedMs: l.loadDurationMs, total: l.total, requests: l.requests, flows: l.flows, checks: l.checks, dropped: l.dropped },
+          ]),
+        )
+      : undefined,
   });
 }
 
@@ -178,9 +191,15 @@ function aggregate(t: ParsedThreshold, v: LatencyView): number | null {
   }
 }
 
-/** The measured value of `t` in `scope`, or null (no data, unknown scope, metric not measured there). */
-export function thresholdActual(t: ParsedThreshold, scope: string, stats: ThresholdStats): number | null {
+/**
+ * The measured value of `t` in `scope` (of the load `load`, when given), or null (no data,
+ * unknown scope or load, metric not measured there).
+ */
+export function thresholdActual(t: ParsedThreshold, scope: string, all: ThresholdStats, load?: string): number | null {
+  const stats = load === undefined ? all : all.loads?.[load];
+  if (stats === undefined) return null;
   const kind = scopeKind(scope);
+  if (t.metric === 'trend' && load !== undefined) return null;
   if (t.metric === 'trend') return kind === 'total' ? (stats.trends?.[t.series ?? ''] ?? null) : null;
   const isAgg = t.metric === 'p' || t.metric === 'avg' || t.metric === 'min' || t.metric === 'max' || t.metric === 'med';
   if (kind === 'flow') {
@@ -233,8 +252,8 @@ function parsed(expression: string): ParsedThreshold {
 export function evaluateThresholds(specs: readonly ThresholdSpec[], stats: ThresholdStats): ThresholdResult[] {
   return specs.map((spec) => {
     const t = parsed(spec.expression);
-    const actual = thresholdActual(t, spec.scope, stats);
-    return {
+    const actual = thresholdActual(t, spec.scope, stats, spec.load);
+    const r: ThresholdResult = {
       expression: spec.expression,
       scope: spec.scope,
       actual,
@@ -242,6 +261,8 @@ export function evaluateThresholds(specs: readonly ThresholdSpec[], stats: Thres
       unit: t.unit,
       passed: actual !== null && compareThreshold(actual, t.op, t.limit),
     };
+    if (spec.load !== undefined) r.load = spec.load;
+    return r;
   });
 }
 

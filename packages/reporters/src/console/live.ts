@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { Interval, RunMeta } from '@loadctl/core';
+import type { Interval, LoadInterval, RunMeta } from '@loadctl/core';
 import { bytes, duration, int, ms, pct, rate } from './format.js';
 
 /** One progress line per interval: elapsed/remaining, stage, users or rate, RPS, p50/p95/p99, errors, checks. */
@@ -8,15 +8,9 @@ export function liveLine(i: Interval, meta: RunMeta, c: ChalkInstance): string {
   const planned = meta.plannedDurationMs;
   parts.push(planned !== undefined ? `${duration(i.elapsedMs)}/${duration(planned)}` : duration(i.elapsedMs));
   if (i.stage && meta.kind === 'scenario') parts.push(i.stage);
-  if (i.targetRate !== undefined) {
-    const achieved = i.achievedRate ?? 0;
-    const short = i.targetRate > 0 ? 1 - achieved / i.targetRate : 0;
-    const r = `rate ${rate(achieved)}/${rate(i.targetRate)}/s`;
-    parts.push(short > 0.05 ? c.red.bold(`${r} SHORT ${pct(short, 0)}`) : r);
-    parts.push(`in flight ${int(i.activeUsers)}`);
-  } else {
-    parts.push(`${meta.kind === 'quick' ? 'conns' : 'users'} ${int(i.activeUsers)}`);
-  }
+  // Loads side by side: each load's rate or users (and its stage); else the run's.
+  if (i.loads) for (const [name, l] of Object.entries(i.loads)) parts.push(`${c.bold(name)} ${loadState(l, meta, c).join(' ')}`);
+  else parts.push(...loadState(i, meta, c));
   parts.push(c.bold(`${rate(i.rps)} req/s`));
   const p = i.total.latency.percentiles;
   parts.push(`p50 ${ms(p['50'] ?? 0)} p95 ${ms(p['95'] ?? 0)} p99 ${ms(p['99'] ?? 0)} ms`);
@@ -34,4 +28,19 @@ export function liveLine(i: Interval, meta: RunMeta, c: ChalkInstance): string {
   if (target?.rss !== undefined) parts.push(`target ${bytes(target.rss)}${target.fds !== undefined ? ` ${int(target.fds)} fds` : ''}`);
   if (i.generator.cpu >= 0.95) parts.push(c.yellow('generator busy'));
   return parts.join(c.dim(' │ '));
+}
+
+/** The open model's achieved/requested rate and in-flight count, or the closed model's users. */
+function loadState(l: Pick<LoadInterval, 'targetRate' | 'achievedRate' | 'activeUsers'>, meta: RunMeta, c: ChalkInstance): string[] {
+  const out: string[] = [];
+  if (l.targetRate !== undefined) {
+    const achieved = l.achievedRate ?? 0;
+    const short = l.targetRate > 0 ? 1 - achieved / l.targetRate : 0;
+    const r = `rate ${rate(achieved)}/${rate(l.targetRate)}/s`;
+    out.push(short > 0.05 ? c.red.bold(`${r} SHORT ${pct(short, 0)}`) : r);
+    out.push(`in flight ${int(l.activeUsers)}`);
+  } else {
+    out.push(`${meta.kind === 'quick' ? 'conns' : 'users'} ${int(l.activeUsers)}`);
+  }
+  return out;
 }

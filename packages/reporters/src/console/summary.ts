@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { PERCENTILES, type CumulativeRequestStats, type SeriesUnit, type Summary } from '@loadctl/core';
-import { decodeHistogram, formatSlope, isWholeSegment, logBuckets } from '@loadctl/core/internal';
+import { decodeHistogram, formatSlope, isWholeSegment, logBuckets, scopeLabel } from '@loadctl/core/internal';
 import { bytes, duration, int, ms, pct, rate, table } from './format.js';
 import { renderSoak } from './soak.js';
 
@@ -87,6 +87,20 @@ function generatorLines(s: Summary, c: ChalkInstance): string[] {
   return [`  ${flagged}`, c.dim(`  ${pause} · ${warm}`)];
 }
 
+/** Side-by-side loads: one row per load (its model, requests, rate, errors, latency, dropped), then their rate shortfalls. */
+function loadsTable(s: Summary, c: ChalkInstance): string[] {
+  const rows = [['load', 'model', 'requests', 'req/s', 'error %', 'p50', 'p95', 'p99', 'dropped']];
+  const notes: string[] = [];
+  for (const [name, l] of Object.entries(s.loads ?? {})) {
+    const t = l.total;
+    const p = t.latency.percentiles;
+    rows.push([marked(name, t, c), s.meta.loads?.[name]?.model ?? '', int(t.count), rate(l.rps.mean), pct(t.count ? t.failed / t.count : 0), ms(p['50'] ?? 0), ms(p['95'] ?? 0), ms(p['99'] ?? 0), int(l.dropped)]);
+    const sh = l.rateShortfall;
+    if (sh !== undefined && sh > 0.05) notes.push(c.red(`  ${name}: achieved ${pct(1 - sh, 1)} of the requested rate (shortfall ${pct(sh, 1)})`));
+  }
+  return [table(rows), ...notes];
+}
+
 /** The end-of-run summary as text. */
 export function renderSummary(s: Summary, c: ChalkInstance): string {
   const out: string[] = [];
@@ -105,6 +119,10 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
     out.push(`  rate       ${sh > 0.05 ? c.red.bold(`achieved ${pct(1 - sh, 1)} of the requested rate (shortfall ${pct(sh, 1)})`) : `achieved ${pct(1 - sh, 1)} of the requested rate`}`);
   }
   if (s.dropped > 0 || s.late > 0) out.push(`  iterations dropped ${int(s.dropped)}, late ${int(s.late)}`);
+  if (s.loads) {
+    head('Loads');
+    out.push(...loadsTable(s, c));
+  }
 
   head('Latency (ms)');
   const names = Object.keys(s.requests).sort();
@@ -160,7 +178,8 @@ export function renderSummary(s: Summary, c: ChalkInstance): string {
     for (const t of s.verdict.thresholds) {
       const mark = t.passed ? c.green('✓') : c.red('✗');
       const actual = formatThresholdValue(t.actual, t.unit);
-      const scope = t.scope === 'total' ? '' : `${t.scope}: `;
+      const label = scopeLabel(t);
+      const scope = label === 'total' ? '' : `${label}: `;
       out.push(`  ${mark} ${scope}${t.expression}   measured ${actual}${t.aborted ? c.red('  (aborted the run)') : ''}`);
     }
   }

@@ -4,6 +4,7 @@
  * escapeHtml.
  */
 import type { CumulativeRequestStats, FlowStats, LatencySummary, Summary, ThresholdResult } from '@loadctl/core';
+import { scopeLabel } from '@loadctl/core/internal';
 import { escapeHtml as e } from './escape.js';
 import {
   fmtBytes,
@@ -110,7 +111,7 @@ function thresholdRows(ts: ThresholdResult[]): string {
   if (ts.length === 0) return '<p class="muted">No thresholds were set.</p>';
   const rows = ts.map(
     (t) =>
-      `<tr class="${t.passed ? 'pass' : 'fail'}"><td class="mark">${t.passed ? '✓' : '✗'}</td><td>${e(t.scope)}</td><td><code>${e(t.expression)}</code></td>` +
+      `<tr class="${t.passed ? 'pass' : 'fail'}"><td class="mark">${t.passed ? '✓' : '✗'}</td><td>${e(scopeLabel(t))}</td><td><code>${e(t.expression)}</code></td>` +
       `<td class="num">${e(fmtMetric(t.actual, t.unit))}</td><td class="num">${e(fmtMetric(t.limit, t.unit))}</td><td>${t.aborted ? 'stopped the run' : ''}</td></tr>`,
   );
   return `<table class="thresholds"><thead><tr><th></th><th>scope</th><th>threshold</th><th>actual</th><th>limit</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -231,6 +232,7 @@ function singleTables(r: LabelledRun): string {
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `<tr class="fail">${cell(e(kind), 'name')}${cell(fmtInt(n), 'num')}${cell(fmtRatio(ratio(n, s.total.count)), 'num')}</tr>`);
   return [
+    ...(s.loads ? [loadsTable(s)] : []),
     table('requests', 'Requests', ['request', ...REQUEST_COLUMNS.map((c) => c.label)], reqRows, 'No requests.', reqFoot),
     failedNote(s.total),
     table('flows', 'Flows', ['flow', ...FLOW_COLUMNS.map((c) => c.label)], flowRows, 'No flows.'),
@@ -242,6 +244,17 @@ function singleTables(r: LabelledRun): string {
     warningsTable([{ ...r, label: '' }]),
     reportersTable([{ ...r, label: '' }]),
   ].join('\n');
+}
+
+/** Side-by-side loads: each load's model and figures, the run's total below. */
+function loadsTable(s: Summary): string {
+  const loads = Object.entries(s.loads ?? {});
+  const rows = loads.map(
+    ([name, l]) =>
+      `<tr${failedClass(l.total)} data-load="${e(name)}">${cell(e(name) + failedMark(l.total), 'name')}${cell(e(s.meta.loads?.[name]?.model ?? ''))}${values(l.total, REQUEST_COLUMNS)}${cell(fmtInt(l.dropped), 'num')}</tr>`,
+  );
+  const foot = [`<tr class="total${st(s.total)}">${cell('all loads' + failedMark(s.total), 'name')}${cell('')}${values(s.total, REQUEST_COLUMNS)}${cell(fmtInt(s.dropped), 'num')}</tr>`];
+  return table('loads', 'Loads', ['load', 'model', ...REQUEST_COLUMNS.map((c) => c.label), 'dropped'], rows, 'No loads.', foot);
 }
 
 function warningsTable(runs: LabelledRun[]): string {

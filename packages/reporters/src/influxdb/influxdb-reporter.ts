@@ -7,7 +7,7 @@ import {
   type InfluxDBReporterOptions,
   type ResolvedInfluxOptions,
 } from './options.js';
-import { baseTags, endEvent, intervalLines, startEvent, summaryLines } from './points.js';
+import { baseTags, endEvent, intervalLines, loadTagsOf, startEvent, summaryLines } from './points.js';
 import { V1Sender, V2Sender, type LineSender } from './senders.js';
 import { BufferedWriter, type WriteStats } from './writer.js';
 
@@ -29,6 +29,8 @@ export class InfluxDBReporter implements Reporter {
   readonly #sender: LineSender;
   readonly #writer: BufferedWriter;
   #tags: Record<string, string>;
+  /** Side-by-side loads: the tags of each load's points. */
+  #loadTags: Record<string, Record<string, string>> = {};
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
 
@@ -50,6 +52,7 @@ export class InfluxDBReporter implements Reporter {
 
   start(meta: RunMeta): void {
     this.#tags = baseTags(meta, this.#options.tags);
+    this.#loadTags = loadTagsOf(meta, this.#options.tags);
     this.#writer.add([startEvent(meta, this.#tags)]);
     if (!this.#timer) {
       this.#timer = setInterval(() => this.#writer.flush(), this.#options.flushIntervalMs);
@@ -59,7 +62,7 @@ export class InfluxDBReporter implements Reporter {
 
   interval(interval: Interval): void {
     if (this.#ended) return;
-    this.#writer.add(intervalLines(interval, this.#tags));
+    this.#writer.add(intervalLines(interval, this.#tags, this.#loadTags));
   }
 
   async end(summary: Summary): Promise<void> {
@@ -68,7 +71,7 @@ export class InfluxDBReporter implements Reporter {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     const tags = baseTags(summary.meta, this.#options.tags);
-    this.#writer.add([...summaryLines(summary, tags), endEvent(summary, tags)]);
+    this.#writer.add([...summaryLines(summary, tags, loadTagsOf(summary.meta, this.#options.tags)), endEvent(summary, tags)]);
     await this.#writer.drain(this.#options.endTimeoutMs);
   }
 

@@ -90,11 +90,11 @@ function toLines(points: Point[]): string[] {
   return out;
 }
 
-/** Line-protocol lines for one interval (timestamp = interval end, ms). */
-export function intervalLines(iv: Interval, tags: Record<string, string>): string[] {
-  const ts = iv.end;
-  const seconds = (iv.end - iv.start) / 1000;
-  const points: Point[] = [];
+/** What the request, status, check, flow and run points of an interval are made of: the run's, or one load's part. */
+type Section = Pick<Interval, 'total' | 'requests' | 'flows' | 'checks' | 'rps' | 'activeUsers' | 'targetRate' | 'achievedRate' | 'dropped' | 'late' | 'stage'>;
+
+/** The request, status, check and flow points of one section, and its run point (returned, for more fields). */
+function sectionPoints(x: Section, tags: Record<string, string>, ts: number, seconds: number, points: Point[]): Point {
   const requestPoint = (name: string, s: RequestStats): void => {
     const t = { ...tags, name };
     const p = point(MEASUREMENTS.requests, t, ts);
@@ -106,27 +106,41 @@ export function intervalLines(iv: Interval, tags: Record<string, string>): strin
       points.push(sp);
     }
   };
-  for (const [name, s] of Object.entries(iv.requests)) requestPoint(name, s);
-  requestPoint('total', iv.total);
+  for (const [name, s] of Object.entries(x.requests)) requestPoint(name, s);
+  requestPoint('total', x.total);
 
-  for (const [check, c] of Object.entries(iv.checks)) {
+  for (const [check, c] of Object.entries(x.checks)) {
     const p = point(MEASUREMENTS.checks, { ...tags, check }, ts);
     int(p, 'passes', c.passes);
     int(p, 'fails', c.fails);
     points.push(p);
   }
-  for (const [flow, f] of Object.entries(iv.flows)) points.push(flowPoint(flow, f, tags, ts));
+  for (const [flow, f] of Object.entries(x.flows)) points.push(flowPoint(flow, f, tags, ts));
 
   const run = point(MEASUREMENTS.run, tags, ts);
-  float(run, 'rps', iv.rps);
-  int(run, 'requests', iv.total.count);
-  int(run, 'failed', iv.total.failed);
-  int(run, 'active_users', iv.activeUsers);
-  float(run, 'target_rate', iv.targetRate);
-  float(run, 'achieved_rate', iv.achievedRate);
-  int(run, 'dropped', iv.dropped);
-  int(run, 'late', iv.late);
-  int(run, 'iterations', Object.values(iv.flows).reduce((a, f) => a + f.iterations, 0));
+  float(run, 'rps', x.rps);
+  int(run, 'requests', x.total.count);
+  int(run, 'failed', x.total.failed);
+  int(run, 'active_users', x.activeUsers);
+  float(run, 'target_rate', x.targetRate);
+  float(run, 'achieved_rate', x.achievedRate);
+  int(run, 'dropped', x.dropped);
+  int(run, 'late', x.late);
+  int(run, 'iterations', Object.values(x.flows).reduce((a, f) => a + f.iterations, 0));
+  points.push(run);
+  return run;
+}
+
+/**
+ * Line-protocol lines for one interval (timestamp = interval end, ms). Loads side by side:
+ * the run's points as for one load, then each load's, tagged `load` (and the load's tags,
+ * `loadTags[name]`); a query that sums over points keeps to `"load" = ''` for the run's.
+ */
+export function intervalLines(iv: Interval, tags: Record<string, string>, loadTags: Record<string, Record<string, string>> = {}): string[] {
+  const ts = iv.end;
+  const seconds = (iv.end - iv.start) / 1000;
+  const points: Point[] = [];
+  const run = sectionPoints(iv, tags, ts, seconds, points);
   int(run, 'elapsed_ms', iv.elapsedMs);
   int(run, 'interval_index', iv.index);
   float(run, 'generator_cpu', iv.generator.cpu);
@@ -139,8 +153,19 @@ export function intervalLines(iv: Interval, tags: Record<string, string>): strin
   }
   float(run, 'main_thread_pause_ms', iv.generator.mainPauseMs);
   if (iv.stage) run.stringField('stage', iv.stage);
-  points.push(run, ...monitorPoints(iv, tags));
+  points.push(...monitorPoints(iv, tags));
+  for (const [name, l] of Object.entries(iv.loads ?? {})) {
+    const lr = sectionPoints(l, loadTags[name] ?? { ...tags, load: name }, ts, seconds, points);
+    if (l.stage) lr.stringField('stage', l.stage);
+  }
   return toLines(points);
+}
+
+/** The tags of a side-by-side load's points: the run's, the load's own, and `load`; the run's identity wins. */
+export function loadTagsOf(meta: RunMeta | undefined, extra: Record<string, string>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, l] of Object.entries(meta?.loads ?? {})) out[name] = { ...baseTags(meta && { ...meta, tags: { ...meta.tags, ...l.tags } }, extra), load: name };
+  return out;
 }
 
 function flowPoint(flow: string, f: FlowStats, tags: Record<string, string>, ts: number): Point {
@@ -154,21 +179,29 @@ function flowPoint(flow: string, f: FlowStats, tags: Record<string, string>, ts:
   return p;
 }
 
-/** End-of-run points: one `loadctl_summary` per request name and for `total` (timestamp = endedAt). */
-export function summaryLines(summary: Summary, tags: Record<string, string>): string[] {
-  const ts = summary.endedAt;
-  // Rates over the load window (graceful drain excluded), as in the summary.
-  const seconds = (summary.loadDurationMs ?? summary.durationMs) / 1000;
-  const points: Point[] = [];
-  for (const [name, s] of Object.entries(summary.requests)) {
+/** The `loadctl_summary` points of each request name and of `total` (returned, for more fields). */
+function summaryRequestPoints(x: Pick<Summary, 'requests' | 'total'>, tags: Record<string, string>, ts: number, seconds: number, points: Point[]): Point {
+  const one = (name: string, s: RequestStats): Point => {
     const p = point(MEASUREMENTS.summary, { ...tags, name }, ts);
     requestFields(p, s, seconds);
     float(p, 'error_rate', s.count > 0 ? s.failed / s.count : 0);
     points.push(p);
-  }
-  const t = point(MEASUREMENTS.summary, { ...tags, name: 'total' }, ts);
-  requestFields(t, summary.total, seconds);
-  float(t, 'error_rate', summary.total.count > 0 ? summary.total.failed / summary.total.count : 0);
+    return p;
+  };
+  for (const [name, s] of Object.entries(x.requests)) one(name, s);
+  return one('total', x.total);
+}
+
+/**
+ * End-of-run points: one `loadctl_summary` per request name and for `total` (timestamp =
+ * endedAt); loads side by side: each load's too, tagged `load`.
+ */
+export function summaryLines(summary: Summary, tags: Record<string, string>, loadTags: Record<string, Record<string, string>> = {}): string[] {
+  const ts = summary.endedAt;
+  // Rates over the load window (graceful drain excluded), as in the summary.
+  const seconds = (summary.loadDurationMs ?? summary.durationMs) / 1000;
+  const points: Point[] = [];
+  const t = summaryRequestPoints(summary, tags, ts, seconds, points);
   int(t, 'duration_ms', summary.durationMs);
   float(t, 'rps_mean', summary.rps.mean);
   float(t, 'rps_min', summary.rps.min);
@@ -191,7 +224,17 @@ export function summaryLines(summary: Summary, tags: Record<string, string>): st
     float(t, 'main_thread_pause_max_ms', g.mainPause.maxMs);
     int(t, 'warmup_requests', g.warmup.requests);
   }
-  points.push(t, ...trendPoints(summary, tags));
+  points.push(...trendPoints(summary, tags));
+  for (const [load, l] of Object.entries(summary.loads ?? {})) {
+    const p = summaryRequestPoints(l, loadTags[load] ?? { ...tags, load }, ts, l.loadDurationMs / 1000, points);
+    float(p, 'rps_mean', l.rps.mean);
+    int(p, 'dropped', l.dropped);
+    int(p, 'late', l.late);
+    const mine = summary.verdict.thresholds.filter((x) => x.load === load);
+    int(p, 'thresholds', mine.length);
+    int(p, 'thresholds_failed', mine.filter((x) => !x.passed).length);
+    points.push(p);
+  }
   return toLines(points);
 }
 

@@ -1,10 +1,12 @@
 import type { Summary, ThresholdResult, Verdict } from '@loadctl/core';
+import { scopeLabel } from '@loadctl/core/internal';
 import { attrs, escapeXmlText } from './xml.js';
 
 /**
  * JUnit XML for CI systems (Jenkins, GitLab, GitHub test reporters):
  *
- * - testsuite "thresholds": one testcase per threshold, named "<scope>: <expression>",
+ * - testsuite "thresholds": one testcase per threshold, named "<scope>: <expression>"
+ *   (a side-by-side load's scope: "load:api: …", "load:api › GET /x: …"; class loadctl.thresholds.load:api),
  *   with a <failure message="measured X vs limit Y"> when it did not pass; plus one
  *   testcase "run: <end reason>" when the run ended early (threshold abort, rate
  *   shortfall abort, interrupted, error).
@@ -60,6 +62,10 @@ function suite(name: string, cases: Case[], a: { timestamp: string; time: string
     loadctlVersion: summary.meta.loadctlVersion,
   };
   for (const [k, v] of Object.entries(summary.meta.tags)) props[`tag.${k}`] = v;
+  for (const [name, l] of Object.entries(summary.meta.loads ?? {})) {
+    props[`load.${name}.model`] = l.model;
+    for (const [k, v] of Object.entries(l.tags)) props[`load.${name}.tag.${k}`] = v;
+  }
   for (const [k, v] of Object.entries(props)) out += `      <property${attrs({ name: k, value: v })}/>\n`;
   out += '    </properties>\n';
   for (const c of cases) {
@@ -89,14 +95,15 @@ function withUnit(v: number, unit: string): string {
 }
 
 function thresholdCase(t: ThresholdResult): Case {
-  const c: Case = { name: `${t.scope}: ${t.expression}`, classname: `loadctl.thresholds.${t.scope}` };
+  const scope = scopeLabel(t);
+  const c: Case = { name: `${scope}: ${t.expression}`, classname: `loadctl.thresholds.${t.load !== undefined ? `load:${t.load}` : t.scope}` };
   if (t.passed) return c;
   const measured = t.actual === null ? 'no data' : withUnit(t.actual, t.unit);
   const message = `measured ${measured} vs limit ${withUnit(t.limit, t.unit)}${t.aborted ? ' (aborted the run)' : ''}`;
   c.failure = {
     message,
     type: 'threshold',
-    body: `threshold "${t.expression}" on ${t.scope} failed: ${message}`,
+    body: `threshold "${t.expression}" on ${scope} failed: ${message}`,
   };
   return c;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { ERROR_KINDS, LoadctlError, type Interval, type Reporter, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
+import { ERROR_KINDS, LoadctlError, type CheckCounts, type FlowStats, type Interval, type Reporter, type RequestStats, type RunMeta, type Summary } from '@loadctl/core';
 import { MonitorGauges } from './monitor-gauges.js';
 
 export interface PrometheusReporterOptions {
@@ -26,6 +26,17 @@ export class PrometheusReporterError extends LoadctlError {
   }
 }
 
+/** What the counters are fed from: an interval, a summary, or one load's part of either. */
+interface Counted {
+  requests: Record<string, RequestStats>;
+  checks: CheckCounts;
+  flows: Record<string, Pick<FlowStats, 'iterations' | 'failed'>>;
+  dropped: number;
+  late: number;
+}
+type LoadLabel = { load?: string };
+type Apply = (c: Counter<string>, labels: Record<string, string>, v: number) => void;
+
 /** Quantile label → percentile key of LatencySummary.percentiles. */
 const QUANTILES: ReadonlyArray<[string, string]> = [
   ['0.5', '50'],
@@ -47,6 +58,10 @@ export function sanitizeLabelName(name: string): string {
  * counters fed from each Interval (and topped up to the Summary's exact totals
  * at the end), gauges for the latest interval (rps, users, target rate,
  * latency quantiles). The server closes at `end()` after `lingerMs`.
+ *
+ * Loads side by side: every series of requests, checks, flows, iterations and rates is
+ * per load (label `load`), so that sum() over `load` is the run's; the run's own latency
+ * quantiles stay unlabelled (`name="total"`). A one-load run has no `load` label.
  */
 export class PrometheusReporter implements Reporter {
   readonly name = 'prometheus';
@@ -61,22 +76,22 @@ export class PrometheusReporter implements Reporter {
   /** What each counter series has been increased by, to top up to the summary at the end. */
   private readonly sent = new Map<string, number>();
 
-  private readonly requests: Counter<'name' | 'status'>;
-  private readonly errors: Counter<'name' | 'kind'>;
-  private readonly failed: Counter<'name'>;
-  private readonly bytesIn: Counter<'name'>;
-  private readonly bytesOut: Counter<'name'>;
-  private readonly checks: Counter<'check' | 'result'>;
-  private readonly iterations: Counter<'flow'>;
-  private readonly iterationsFailed: Counter<'flow'>;
-  private readonly dropped: Counter;
-  private readonly late: Counter;
-  private readonly rps: Gauge;
-  private readonly activeUsers: Gauge;
-  private readonly targetRate: Gauge;
-  private readonly achievedRate: Gauge;
-  private readonly latency: Gauge<'name' | 'quantile'>;
-  private readonly serviceTime: Gauge<'name' | 'quantile'>;
+  private readonly requests: Counter<'name' | 'status' | 'load'>;
+  private readonly errors: Counter<'name' | 'kind' | 'load'>;
+  private readonly failed: Counter<'name' | 'load'>;
+  private readonly bytesIn: Counter<'name' | 'load'>;
+  private readonly bytesOut: Counter<'name' | 'load'>;
+  private readonly checks: Counter<'check' | 'result' | 'load'>;
+  private readonly iterations: Counter<'flow' | 'load'>;
+  private readonly iterationsFailed: Counter<'flow' | 'load'>;
+  private readonly dropped: Counter<'load'>;
+  private readonly late: Counter<'load'>;
+  private readonly rps: Gauge<'load'>;
+  private readonly activeUsers: Gauge<'load'>;
+  private readonly targetRate: Gauge<'load'>;
+  private readonly achievedRate: Gauge<'load'>;
+  private readonly latency: Gauge<'name' | 'quantile' | 'load'>;
+  private readonly serviceTime: Gauge<'name' | 'quantile' | 'load'>;
   private readonly cpu: Gauge;
   private readonly lag: Gauge;
   private readonly delay: Gauge<'quantile'>;
@@ -103,22 +118,22 @@ export class PrometheusReporter implements Reporter {
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
     const gauge = <L extends string>(name: string, help: string, labelNames: L[]) => new Gauge<L>({ name, help, labelNames, registers });
-    this.requests = counter('loadctl_requests_total', 'Completed requests by request name and HTTP status ("error" = no status: transport error).', ['name', 'status']);
-    this.errors = counter('loadctl_errors_total', 'Transport errors by request name and kind.', ['name', 'kind']);
-    this.failed = counter('loadctl_failed_requests_total', 'Requests that failed (status >= 400 or transport error).', ['name']);
-    this.bytesIn = counter('loadctl_received_bytes_total', 'Response bytes received.', ['name']);
-    this.bytesOut = counter('loadctl_sent_bytes_total', 'Request bytes sent.', ['name']);
-    this.checks = counter('loadctl_checks_total', 'Check evaluations by check name and result (pass|fail).', ['check', 'result']);
-    this.iterations = counter('loadctl_iterations_total', 'Completed flow iterations.', ['flow']);
-    this.iterationsFailed = counter('loadctl_failed_iterations_total', 'Failed flow iterations.', ['flow']);
-    this.dropped = counter('loadctl_dropped_iterations_total', 'Iterations not started because the in-flight cap was reached.', []);
-    this.late = counter('loadctl_late_iterations_total', 'Iterations started late.', []);
-    this.rps = gauge('loadctl_rps', 'Requests per second in the latest interval.', []);
-    this.activeUsers = gauge('loadctl_active_users', 'Active virtual users (closed model) or in-flight iterations (open model).', []);
-    this.targetRate = gauge('loadctl_target_rate', 'Requested arrival rate, iterations/s (open model).', []);
-    this.achievedRate = gauge('loadctl_achieved_rate', 'Iterations started per second (open model).', []);
-    this.latency = gauge('loadctl_latency_seconds', 'Latency quantiles of the latest interval, per request name ("total" = all).', ['name', 'quantile']);
-    this.serviceTime = gauge('loadctl_service_time_seconds', 'Service time quantiles of the latest interval, per request name ("total" = all).', ['name', 'quantile']);
+    this.requests = counter('loadctl_requests_total', 'Completed requests by request name and HTTP status ("error" = no status: transport error).', ['name', 'status', 'load']);
+    this.errors = counter('loadctl_errors_total', 'Transport errors by request name and kind.', ['name', 'kind', 'load']);
+    this.failed = counter('loadctl_failed_requests_total', 'Requests that failed (status >= 400 or transport error).', ['name', 'load']);
+    this.bytesIn = counter('loadctl_received_bytes_total', 'Response bytes received.', ['name', 'load']);
+    this.bytesOut = counter('loadctl_sent_bytes_total', 'Request bytes sent.', ['name', 'load']);
+    this.checks = counter('loadctl_checks_total', 'Check evaluations by check name and result (pass|fail).', ['check', 'result', 'load']);
+    this.iterations = counter('loadctl_iterations_total', 'Completed flow iterations.', ['flow', 'load']);
+    this.iterationsFailed = counter('loadctl_failed_iterations_total', 'Failed flow iterations.', ['flow', 'load']);
+    this.dropped = counter('loadctl_dropped_iterations_total', 'Iterations not started because the in-flight cap was reached.', ['load']);
+    this.late = counter('loadctl_late_iterations_total', 'Iterations started late.', ['load']);
+    this.rps = gauge('loadctl_rps', 'Requests per second in the latest interval.', ['load']);
+    this.activeUsers = gauge('loadctl_active_users', 'Active virtual users (closed model) or in-flight iterations (open model).', ['load']);
+    this.targetRate = gauge('loadctl_target_rate', 'Requested arrival rate, iterations/s (open model).', ['load']);
+    this.achievedRate = gauge('loadctl_achieved_rate', 'Iterations started per second (open model).', ['load']);
+    this.latency = gauge('loadctl_latency_seconds', 'Latency quantiles of the latest interval, per request name ("total" = all).', ['name', 'quantile', 'load']);
+    this.serviceTime = gauge('loadctl_service_time_seconds', 'Service time quantiles of the latest interval, per request name ("total" = all).', ['name', 'quantile', 'load']);
     this.cpu = gauge('loadctl_generator_cpu_ratio', 'Highest worker CPU use (0..1) in the latest interval.', []);
     this.lag = gauge('loadctl_event_loop_lag_seconds', 'Worst worker event-loop lag p99 in the latest interval.', []);
     this.delay = gauge('loadctl_generator_delay_seconds', 'Generator delay of the latest interval: how late requests were sent after they were due (quantile 0.5, 0.99, 1 = max).', ['quantile']);
@@ -208,34 +223,52 @@ export class PrometheusReporter implements Reporter {
     if (missing > 0) this.incBy(counter, labels, missing);
   }
 
-  private requestCounters(name: string, s: RequestStats, apply: (c: Counter<string>, l: Record<string, string>, v: number) => void): void {
-    for (const [status, n] of Object.entries(s.statuses)) apply(this.requests, { name, status }, n);
-    if (s.errorCount > 0) apply(this.requests, { name, status: 'error' }, s.errorCount);
-    for (const kind of ERROR_KINDS) apply(this.errors, { name, kind }, s.errors[kind] ?? 0);
-    apply(this.failed, { name }, s.failed);
-    apply(this.bytesIn, { name }, s.bytesIn);
-    apply(this.bytesOut, { name }, s.bytesOut);
+  private requestCounters(name: string, s: RequestStats, apply: Apply, load: LoadLabel): void {
+    for (const [status, n] of Object.entries(s.statuses)) apply(this.requests, { name, status, ...load }, n);
+    if (s.errorCount > 0) apply(this.requests, { name, status: 'error', ...load }, s.errorCount);
+    for (const kind of ERROR_KINDS) apply(this.errors, { name, kind, ...load }, s.errors[kind] ?? 0);
+    apply(this.failed, { name, ...load }, s.failed);
+    apply(this.bytesIn, { name, ...load }, s.bytesIn);
+    apply(this.bytesOut, { name, ...load }, s.bytesOut);
+  }
+
+  /** The counters of one load's figures (all of the run's for one load), labelled with `load`. */
+  private counters(x: Counted, apply: Apply, load: LoadLabel): void {
+    for (const [name, s] of Object.entries(x.requests)) this.requestCounters(name, s, apply, load);
+    for (const [check, c] of Object.entries(x.checks)) {
+      apply(this.checks, { check, result: 'pass', ...load }, c.passes);
+      apply(this.checks, { check, result: 'fail', ...load }, c.fails);
+    }
+    for (const [flow, f] of Object.entries(x.flows)) {
+      apply(this.iterations, { flow, ...load }, f.iterations);
+      apply(this.iterationsFailed, { flow, ...load }, f.failed);
+    }
+    apply(this.dropped, load, x.dropped);
+    apply(this.late, load, x.late);
   }
 
   interval(iv: Interval): void {
     if (this.closed) return;
     const inc = this.incBy.bind(this);
-    for (const [name, s] of Object.entries(iv.requests)) this.requestCounters(name, s, inc);
-    for (const [check, c] of Object.entries(iv.checks)) {
-      inc(this.checks, { check, result: 'pass' }, c.passes);
-      inc(this.checks, { check, result: 'fail' }, c.fails);
+    // Quantiles describe the latest interval only: names without requests in it disappear.
+    this.latency.reset();
+    this.serviceTime.reset();
+    const quantiles = (name: string, s: RequestStats, load: LoadLabel): void => {
+      if (s.latency.count > 0) for (const [q, p] of QUANTILES) this.latency.set({ name, quantile: q, ...load }, (s.latency.percentiles[p] ?? 0) / 1e6);
+      if (s.serviceTime.count > 0) for (const [q, p] of QUANTILES) this.serviceTime.set({ name, quantile: q, ...load }, (s.serviceTime.percentiles[p] ?? 0) / 1e6);
+    };
+    // One load: the run's figures; side by side: each load's, labelled (their sums are the run's).
+    const parts: Array<[LoadLabel, Interval | NonNullable<Interval['loads']>[string]]> = iv.loads ? Object.entries(iv.loads).map(([load, l]) => [{ load }, l]) : [[{}, iv]];
+    for (const [load, x] of parts) {
+      this.counters(x, inc, load);
+      this.rps.set(load, x.rps);
+      this.activeUsers.set(load, x.activeUsers);
+      if (x.targetRate !== undefined) this.targetRate.set(load, x.targetRate);
+      if (x.achievedRate !== undefined) this.achievedRate.set(load, x.achievedRate);
+      for (const [name, s] of Object.entries(x.requests)) quantiles(name, s, load);
+      if (iv.loads) quantiles('total', x.total, load);
     }
-    for (const [flow, f] of Object.entries(iv.flows)) {
-      inc(this.iterations, { flow }, f.iterations);
-      inc(this.iterationsFailed, { flow }, f.failed);
-    }
-    inc(this.dropped, {}, iv.dropped);
-    inc(this.late, {}, iv.late);
-
-    this.rps.set(iv.rps);
-    this.activeUsers.set(iv.activeUsers);
-    if (iv.targetRate !== undefined) this.targetRate.set(iv.targetRate);
-    if (iv.achievedRate !== undefined) this.achievedRate.set(iv.achievedRate);
+    quantiles('total', iv.total, {});
     this.cpu.set(iv.generator.cpu);
     this.lag.set(iv.generator.eventLoopLagMs / 1000);
     const d = iv.generator.delay;
@@ -246,16 +279,6 @@ export class PrometheusReporter implements Reporter {
     }
     if (iv.generator.mainPauseMs !== undefined) this.mainPause.set(iv.generator.mainPauseMs / 1000);
     this.elapsed.set(iv.elapsedMs / 1000);
-
-    // Quantiles describe the latest interval only: names without requests in it disappear.
-    this.latency.reset();
-    this.serviceTime.reset();
-    const quantiles = (name: string, s: RequestStats): void => {
-      if (s.latency.count > 0) for (const [q, p] of QUANTILES) this.latency.set({ name, quantile: q }, (s.latency.percentiles[p] ?? 0) / 1e6);
-      if (s.serviceTime.count > 0) for (const [q, p] of QUANTILES) this.serviceTime.set({ name, quantile: q }, (s.serviceTime.percentiles[p] ?? 0) / 1e6);
-    };
-    for (const [name, s] of Object.entries(iv.requests)) quantiles(name, s);
-    quantiles('total', iv.total);
     this.monitorGauges.interval(iv);
   }
 
@@ -263,17 +286,8 @@ export class PrometheusReporter implements Reporter {
     if (this.closed) return;
     // Counters end at the summary's exact totals, even if intervals were lost on the way.
     const topUp = this.topUp.bind(this);
-    for (const [name, s] of Object.entries(summary.requests)) this.requestCounters(name, s, topUp);
-    for (const [check, c] of Object.entries(summary.checks)) {
-      topUp(this.checks, { check, result: 'pass' }, c.passes);
-      topUp(this.checks, { check, result: 'fail' }, c.fails);
-    }
-    for (const [flow, f] of Object.entries(summary.flows)) {
-      topUp(this.iterations, { flow }, f.iterations);
-      topUp(this.iterationsFailed, { flow }, f.failed);
-    }
-    topUp(this.dropped, {}, summary.dropped);
-    topUp(this.late, {}, summary.late);
+    if (summary.loads) for (const [load, l] of Object.entries(summary.loads)) this.counters(l, topUp, { load });
+    else this.counters(summary, topUp, {});
     this.finished.set(1);
     this.passed.set(summary.verdict.passed ? 1 : 0);
     this.monitorGauges.end(summary);

@@ -43,10 +43,32 @@ export interface FastClientOptions {
 
 /** Every socket of this thread reads into this buffer; the parser copies out only what it keeps. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-/** Called after every socket read of this thread (the open model polls its arrival timer there). */
+/** Called after every socket read of this thread (each open-model load polls its arrival timer there). */
 let afterRead: (() => void) | null = null;
-export function setReadHook(fn: (() => void) | null): void {
-  afterRead = fn;
+const readHooks: Array<() => void> = [];
+
+/** Call `fn` after every socket read of this thread; returns what removes it. */
+export function addReadHook(fn: () => void): () => void {
+  readHooks.push(fn);
+  updateReadHooks();
+  return () => {
+    const i = readHooks.indexOf(fn);
+    if (i >= 0) readHooks.splice(i, 1);
+    updateReadHooks();
+  };
+}
+
+function updateReadHooks(): void {
+  const hooks = [...readHooks];
+  // One open-model load in this thread (the usual case): its hook is called directly.
+  afterRead =
+    hooks.length === 0
+      ? null
+      : hooks.length === 1
+        ? hooks[0]
+        : () => {
+            for (let i = 0; i < hooks.length; i++) hooks[i]();
+          };
 }
 
 const NO_HEADERS: Buffer[] = Object.freeze([]) as unknown as Buffer[];

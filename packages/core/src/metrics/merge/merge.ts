@@ -16,6 +16,7 @@ import { LOADCTL_VERSION } from '../../version.js';
 import { RESULT_SCHEMA_VERSION, type CumulativeRequestStats, type RunResult, type ShardSource, type Summary, type Verdict, type Warning } from '../model.js';
 import { configDifference } from './config.js';
 import { coverage, formatRange, segmentRange, type SegmentRange } from './segments.js';
+import { mergeLoadSummaries } from './loads.js';
 import { mergeChecks, mergeCumulative, mergeFlowStats, mergeKeyed } from './stats.js';
 import { mergeGeneratorSummaries } from './generator.js';
 import { mergeTimelines } from './timeline.js';
@@ -198,6 +199,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
       model: m0.model,
       tags: commonTags(metas.map((m) => m.tags)),
       shards,
+      ...(m0.loads !== undefined ? { loads: m0.loads } : {}),
     },
     endedAt,
     durationMs,
@@ -225,5 +227,7 @@ export function mergeResults(list: readonly MergeInput[], o: MergeResultsOptions
     const v = m0[key];
     if (v !== undefined && metas.every((m) => m[key] === v)) Object.assign(summary.meta, { [key]: v });
   }
+  const loads = mergeLoadSummaries(summaries, startedAt, durationMs, tl.timeline, m0.intervalMs);
+  if (loads !== undefined) summary.loads = loads;
   return { schemaVersion: RESULT_SCHEMA_VERSION, summary, timeline: tl.timeline, config: inputs[0].result.config };
 }

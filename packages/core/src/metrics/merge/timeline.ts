@@ -7,6 +7,7 @@
  * request may be off by up to half an interval (reported as `maxOffsetMs`).
  */
 import type { Interval } from '../model.js';
+import { mergeLoadIntervals } from './loads.js';
 import { mergeChecks, mergeKeyed, mergeFlowStats, mergeRequestStats } from './stats.js';
 import { mergeGeneratorHealth } from './generator.js';
 
@@ -76,6 +77,8 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly Interval[]>, st
       iv.achievedRate = rated.reduce((a, p) => a + (p.achievedRate ?? 0), 0);
     }
     if (typeof latencyHistogram === 'string') iv.latencyHistogram = latencyHistogram;
+    const loads = mergeLoadIntervals(parts, seconds);
+    if (loads !== undefined) iv.loads = loads;
     timeline.push(iv);
   }
   return { timeline, maxOffsetMs, totalLatencyExact, approximate };

@@ -2,7 +2,6 @@
 import type { Flow, Step } from '../model.js';
 import type { Seg } from '../parse.js';
 import { FlowInList } from '../schema/step.js';
-import type { ScenarioInput } from '../schema/scenario.js';
 import type { FlowInput, StepInput } from '../schema/step.js';
 import type { RequestLine } from '../schema/primitives.js';
 import { isObj } from '../values.js';
@@ -22,28 +21,39 @@ export interface NormalizedFlows {
   complete: boolean;
 }
 
-export function normalizeFlows(c: Context, root: ScenarioInput, names: Names): NormalizedFlows {
-  const all = new CaptureIndex();
-  const result = (flows: Flow[]): NormalizedFlows => ({ flows, captures: all, complete: flows.length > 0 && c.ok(['flows']) && c.ok(['scenarios']) && c.ok(['steps']) });
-  const present = (['flows', 'scenarios', 'steps'] as const).filter((k) => root[k] !== undefined);
+/** Where flows are written: the scenario (one load) or one entry of `loads`. */
+export interface FlowsInput {
+  flows?: Record<string, Partial<FlowInput>> | Array<Partial<FlowInput>>;
+  scenarios?: FlowsInput['flows'];
+  steps?: Array<StepInput | RequestLine>;
+}
+
+/**
+ * The flows of `parent` (found at `base`). `all` collects every capture name (shared by the
+ * loads of a scenario, for the scenario's headers).
+ */
+export function normalizeFlows(c: Context, parent: FlowsInput, names: Names, base: readonly Seg[] = [], all = new CaptureIndex()): NormalizedFlows {
+  const at = (...p: Seg[]): Seg[] => [...base, ...p];
+  const result = (flows: Flow[]): NormalizedFlows => ({ flows, captures: all, complete: flows.length > 0 && c.ok(at('flows')) && c.ok(at('scenarios')) && c.ok(at('steps')) });
+  const present = (['flows', 'scenarios', 'steps'] as const).filter((k) => parent[k] !== undefined);
   if (present.length === 0) {
-    c.issues.missingKey([], 'flows', 'flows: (a list of { name, weight, steps }) or steps: (a list of requests)');
+    c.issues.missingKey(base, 'flows', 'flows: (a list of { name, weight, steps }) or steps: (a list of requests)');
     return result([]);
   }
   if (present.length > 1) {
-    c.issue('E_CONFLICT', [present[1]], `"${present[0]}" and "${present[1]}" cannot be used together`, { at: 'key', expected: 'one of flows, scenarios or steps' });
+    c.issue('E_CONFLICT', at(present[1]), `"${present[0]}" and "${present[1]}" cannot be used together`, { at: 'key', expected: 'one of flows, scenarios or steps' });
     return result([]);
   }
   const key = present[0];
   if (key === 'steps') {
-    if (!Array.isArray(root.steps)) return result([]);
-    const f = flow(c, { steps: root.steps }, [], 'default', 0, names, all);
+    if (!Array.isArray(parent.steps)) return result([]);
+    const f = flow(c, { steps: parent.steps }, [...base], 'default', 0, names, all);
     return result(f ? [f] : []);
   }
-  const v = root[key];
+  const v = parent[key];
   const entries: Array<[Seg[], FlowLike, string | undefined]> = [];
-  if (Array.isArray(v)) v.forEach((f, i) => entries.push([[key, i], f, undefined]));
-  else if (isObj(v)) for (const [k, f] of Object.entries(v)) entries.push([[key, k], f as FlowLike, k]);
+  if (Array.isArray(v)) v.forEach((f, i) => entries.push([at(key, i), f, undefined]));
+  else if (isObj(v)) for (const [k, f] of Object.entries(v)) entries.push([at(key, k), f as FlowLike, k]);
   const out: Flow[] = [];
   const seen = new Set<string>();
   entries.forEach(([path, f, mapName], i) => {

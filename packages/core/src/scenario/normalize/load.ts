@@ -1,15 +1,14 @@
 /** load and rateShortfall -> the normalised LoadModel (stages in ms, rates per second). */
 import { ceilingProblem, type LoadCeilingKey } from '../ceiling.js';
-import type { ClosedStage, LoadModel, OpenStage, Scenario } from '../model.js';
+import type { ClosedStage, LoadModel, OpenStage, RateShortfallPolicy } from '../model.js';
 import type { Seg } from '../parse.js';
 import { ClosedLoad, ClosedStage as ClosedStageSchema, loadVariant, OpenLoad, OpenStage as OpenStageSchema, type LoadInput } from '../schema/load.js';
-import { ScenarioSchema } from '../schema/scenario.js';
+import { RateShortfall } from '../schema/loads.js';
 import { reportSelectIssue } from '../structure.js';
 import type { Context } from './context.js';
 import { DEFAULT_ITERATIONS_MAX_DURATION_MS, DEFAULT_RATE_SHORTFALL_GRACE_MS, defaultConnections, defaultMaxInFlight } from './defaults.js';
 
 type Any = Record<string, unknown>;
-const PATH: Seg[] = ['load'];
 const S = { closed: ClosedLoad.properties, open: OpenLoad.properties, closedStage: ClosedStageSchema.properties, openStage: OpenStageSchema.properties };
 
 /** A load figure beyond what one machine can hold is an error at its position. */
@@ -18,16 +17,16 @@ function ceiling(c: Context, key: LoadCeilingKey, value: number | undefined, pat
   if (p) c.issue('E_BAD_VALUE', path, p.problem, { expected: p.expected });
 }
 
-/** The load model, or undefined when it has issues (reported). */
-export function normalizeLoad(c: Context, input: LoadInput | undefined): LoadModel | undefined {
+/** The load model found at `PATH` (`['load']`, or `['loads', i, 'load']`), or undefined when it has issues (reported). */
+export function normalizeLoad(c: Context, input: LoadInput | undefined, PATH: readonly Seg[] = ['load']): LoadModel | undefined {
   if (input === undefined || !c.ok(PATH)) return undefined;
   const variant = loadVariant(input);
   if (typeof variant !== 'number') return variant ? void reportSelectIssue(c.issues, PATH, variant) : undefined;
   const o = input as Any;
-  return variant === 0 || variant === 1 ? closedLoad(c, o) : openLoad(c, o);
+  return variant === 0 || variant === 1 ? closedLoad(c, o, PATH) : openLoad(c, o, PATH);
 }
 
-function closedLoad(c: Context, o: Any): LoadModel | undefined {
+function closedLoad(c: Context, o: Any, PATH: readonly Seg[]): LoadModel | undefined {
   const spawnRate = o.spawnRate === undefined ? undefined : c.num(o.spawnRate, [...PATH, 'spawnRate'], S.closed.spawnRate);
   const iterations = o.iterations === undefined ? undefined : c.num(o.iterations, [...PATH, 'iterations'], S.closed.iterations);
   const stages: ClosedStage[] = [];
@@ -67,7 +66,7 @@ function closedLoad(c: Context, o: Any): LoadModel | undefined {
   return model;
 }
 
-function openLoad(c: Context, o: Any): LoadModel | undefined {
+function openLoad(c: Context, o: Any, PATH: readonly Seg[]): LoadModel | undefined {
   let startRate = o.startRate === undefined ? undefined : c.num(o.startRate, [...PATH, 'startRate'], S.open.startRate);
   ceiling(c, 'rate', startRate, [...PATH, 'startRate']);
   const stages: OpenStage[] = [];
@@ -112,7 +111,7 @@ function openLoad(c: Context, o: Any): LoadModel | undefined {
   };
   let ok = true;
   if (Array.isArray(o.stages)) o.stages.forEach((s: Any, i) => (ok = addStage(s, [...PATH, 'stages', i], false) && ok));
-  else ok = addStage({ rate: o.rate, arrivalRate: o.arrivalRate, rampTo: o.rampTo, duration: o.duration }, PATH, true);
+  else ok = addStage({ rate: o.rate, arrivalRate: o.arrivalRate, rampTo: o.rampTo, duration: o.duration }, [...PATH], true);
   if (!ok) return undefined;
   startRate ??= 0;
   const peak = Math.max(startRate, ...stages.map((s) => s.rate));
@@ -125,10 +124,10 @@ function openLoad(c: Context, o: Any): LoadModel | undefined {
   return { model: 'open', startRate, stages, maxInFlight, connections };
 }
 
-const SHORTFALL = ScenarioSchema.properties.rateShortfall.properties;
+const SHORTFALL = RateShortfall.properties;
 
-export function normalizeRateShortfall(c: Context, v: Any | undefined, load: LoadModel | undefined): Scenario['rateShortfall'] {
-  const path: Seg[] = ['rateShortfall'];
+/** `rateShortfall` found at `path` (top level, or in one of `loads`), for the load model beside it. */
+export function normalizeRateShortfall(c: Context, v: Any | undefined, load: LoadModel | undefined, path: readonly Seg[] = ['rateShortfall']): RateShortfallPolicy | undefined {
   if (v === undefined || !c.ok(path)) return undefined;
   if (load && load.model !== 'open') {
     return c.issue('E_CONFLICT', path, 'rateShortfall needs the open model (a requested arrival rate)', { at: 'key', expected: 'load with rate/arrivalRate, or no rateShortfall' });

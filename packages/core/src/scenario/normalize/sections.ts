@@ -131,11 +131,13 @@ export function normalizeSecrets(c: Context, v: ScenarioInput['secrets']): Scena
   return { headers: names('headers'), query: names('query') };
 }
 
-export function normalizeTags(c: Context, v: ScenarioInput['tags']): Record<string, string> {
+/** `tags` of the scenario (`base` []) or of one of its loads (`['loads', i]`). */
+export function normalizeTags(c: Context, v: ScenarioInput['tags'], base: readonly Seg[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, tv] of Object.entries(v ?? {})) {
     c.tick();
-    const s = c.ok(['tags', k]) ? c.text(tv, ['tags', k]) : undefined;
+    const p = [...base, 'tags', k];
+    const s = c.ok(p) ? c.text(tv, p) : undefined;
     if (s !== undefined) out[k] = s;
   }
   return out;

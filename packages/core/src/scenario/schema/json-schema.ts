@@ -6,9 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { ClosedStage, OpenStage } from './load.js';
+import { ClosedStage, Load, OpenStage } from './load.js';
+import { LoadEntry, RateShortfall, Tags } from './loads.js';
 import { ScenarioSchema } from './scenario.js';
 import { Capture, Check, FlowInList, FlowInMap, Step, StepOrLine } from './step.js';
+import { Thresholds } from './thresholds.js';
 
 /** Where the schema file is, relative to the @loadctl/core package root. */
 export const SCENARIO_SCHEMA_FILE = 'schema/scenario.schema.json';
@@ -29,7 +31,24 @@ const NAMED = new Map<TSchema, string>([
   [FlowInMap, 'flowInMapping'],
   [ClosedStage, 'closedStage'],
   [OpenStage, 'openStage'],
+  [Load, 'load'],
+  [LoadEntry, 'loadEntry'],
+  [Thresholds, 'thresholds'],
+  [RateShortfall, 'rateShortfall'],
+  [Tags, 'tags'],
 ]);
+
+/** A named part, or a shallow copy of one (TypeBox's Optional copies a schema, adding only a symbol key). */
+function nameOf(v: object): string | undefined {
+  const direct = NAMED.get(v as TSchema);
+  if (direct !== undefined) return direct;
+  const keys = Object.keys(v);
+  for (const [schema, name] of NAMED) {
+    const own = Object.keys(schema);
+    if (own.length === keys.length && own.every((k) => (schema as Record<string, unknown>)[k] === (v as Record<string, unknown>)[k])) return name;
+  }
+  return undefined;
+}
 
 const isNever = (v: unknown) => typeof v === 'object' && v !== null && 'not' in v && Object.keys((v as { not: object }).not).length === 0;
 
@@ -42,7 +61,7 @@ const isNever = (v: unknown) => typeof v === 'object' && v !== null && 'not' in 
 function plain(v: unknown, defs: Record<string, unknown>, top = false): unknown {
   if (Array.isArray(v)) return v.map((x) => plain(x, defs));
   if (typeof v !== 'object' || v === null) return v;
-  const name = top ? undefined : NAMED.get(v as TSchema);
+  const name = top ? undefined : nameOf(v);
   if (name !== undefined) {
     if (!(name in defs)) {
       defs[name] = null; // reserve the name (and the order) before descending
