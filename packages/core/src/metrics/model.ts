@@ -174,7 +174,14 @@ export interface GeneratorHealth {
    * its connection after it was due (docs/results.md). Absent when none was sent, and in
    * files of older versions.
    */
-  delay?: { p50: number; p99: number; max: number };
+  delay?: {
+    /** Median generator delay (µs). */
+    p50: number;
+    /** 99th percentile generator delay (µs). */
+    p99: number;
+    /** Largest generator delay (µs). */
+    max: number;
+  };
   /** The main thread's longest pause (its event-loop delay, ms) in this interval; absent in older files. */
   mainPauseMs?: number;
 }
@@ -403,9 +410,19 @@ export interface GeneratorSummary {
   /** hdr-histogram-js compressed base64 of `delay` (µs), for `merge`. */
   delayHistogram: string;
   /** The main thread's longest pause (event-loop delay) in any measured interval, and the median of each interval's longest (ms). */
-  mainPause: { maxMs: number; p50Ms: number };
+  mainPause: {
+    /** The longest pause (ms). */
+    maxMs: number;
+    /** The median interval's longest pause (ms). */
+    p50Ms: number;
+  };
   /** The unmeasured warm-up before the run: asked length (ms) and the requests it sent (all workers). */
-  warmup: { durationMs: number; requests: number };
+  warmup: {
+    /** The warm-up asked for (ms; 0: none). */
+    durationMs: number;
+    /** Requests the warm-up sent, all workers (a count). */
+    requests: number;
+  };
 }
 
 /** What a reporter counted as not delivered on its own side (e.g. InfluxDB points). */
