@@ -7,7 +7,7 @@ import { describeError, EXIT } from './outcome.js';
  * mapping in outcome.ts, printed as text on stderr or, with --json, as `{ "error": … }` on stdout.
  */
 export abstract class BaseCommand extends Command {
-  /** `this.parse`, with every parse failure turned into exit 2 (DESIGN.md). */
+  /** `this.parse`, with every parse failure turned into exit 2 (docs/errors.md). */
   protected async parseInput<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
     options: Interfaces.Input<F, B, A>,
   ): Promise<Interfaces.ParserOutput<F, B, A>> {

@@ -181,11 +181,11 @@ export interface GeneratorHealth {
    * files of older versions.
    */
   delay?: {
-    /** Median (µs). */
+    /** Median generator delay (µs). */
     p50: number;
-    /** 99th percentile (µs). */
+    /** 99th percentile generator delay (µs). */
     p99: number;
-    /** Highest (µs). */
+    /** Largest generator delay (µs). */
     max: number;
   };
   /** The main thread's longest pause (its event-loop delay, ms) in this interval; absent in older files. */
@@ -445,16 +445,16 @@ export interface GeneratorSummary {
   delayHistogram: string;
   /** The main thread's longest pause (event-loop delay) in any measured interval, and the median of each interval's longest (ms). */
   mainPause: {
-    /** Longest pause of the run (ms). */
+    /** The longest pause (ms). */
     maxMs: number;
-    /** Median of each interval's longest pause (ms). */
+    /** The median interval's longest pause (ms). */
     p50Ms: number;
   };
   /** The unmeasured warm-up before the run: asked length (ms) and the requests it sent (all workers). */
   warmup: {
-    /** Length asked (ms). */
+    /** The warm-up asked for (ms; 0: none). */
     durationMs: number;
-    /** Requests it sent, all workers (count). */
+    /** Requests the warm-up sent, all workers (a count). */
     requests: number;
   };
 }

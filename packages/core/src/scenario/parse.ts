@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { makeIssue, ScenarioError } from './errors.js';
+import { loadFast } from './yaml-fast.js';
 
 export type Seg = string | number;
 
@@ -103,11 +104,38 @@ export interface ParsedYaml {
   source: SourceMap;
 }
 
+/** A source map that parses the document with `yaml` only when a position is first asked for. */
+class LazySourceMap implements SourceMap {
+  private map: YamlSourceMap | undefined;
+  constructor(
+    readonly file: string | undefined,
+    private readonly text: string,
+  ) {}
+
+  locate(path: readonly Seg[], at?: 'key' | 'value', needle?: string): Position | undefined {
+    if (this.map === undefined) {
+      const lines = new LineCounter();
+      const doc = parseDocument(this.text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true, keepSourceTokens: false });
+      this.map = new YamlSourceMap(this.file, this.text, lines, doc.contents as YamlNode | null);
+    }
+    return this.map.locate(path, at, needle);
+  }
+}
+
 /**
- * Parse YAML text. Throws ScenarioError(E_YAML_SYNTAX) for the first syntax error: the
- * ones after it are nearly always knock-on effects (one unquoted `$[1]` can yield hundreds).
+ * Parse YAML text. A valid document is read by the fast path (yaml-fast.ts: the same values,
+ * no positions until one is asked for); anything else by the `yaml` library. Throws
+ * ScenarioError(E_YAML_SYNTAX) for the first syntax error: the ones after it are nearly
+ * always knock-on effects (one unquoted `$[1]` can yield hundreds).
  */
 export function parseYaml(text: string, file?: string): ParsedYaml {
+  const fast = loadFast(text);
+  if (fast !== undefined) return { value: fast.value, source: new LazySourceMap(file, text) };
+  return parseYamlFully(text, file);
+}
+
+/** Parse with the `yaml` library's document API: positions, syntax errors, anchors and merges. */
+export function parseYamlFully(text: string, file?: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, keepSourceTokens: false });
   const map = new YamlSourceMap(file, text, lineCounter, doc.contents as YamlNode | null);
