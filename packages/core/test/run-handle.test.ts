@@ -55,6 +55,23 @@ describe('run handle', () => {
     expect(r.summary.total.errorCount).toBe(0);
   });
 
+  it('a stop during the warm-up ends it at once: nothing more is sent, the run is not started', async () => {
+    let test: ReturnType<typeof start> | null = null;
+    // From the 40th request on the server never answers: the users are stuck, so only a warm-up
+    // that heeds the stop can end before its 10 minutes are up.
+    server = await startServer((n, _req, res) => {
+      if (n === 40) void test!.stop({ graceful: true });
+      if (n < 40) json(res, 200, {});
+    });
+    const users = 4;
+    test = start(parseScenario(`target: ${server.url}\nload: { users: ${users}, duration: 30m }\nsteps: [ { get: / } ]\n`, { env: {} }), { workers: 1, warmupMs: 600_000 });
+    const r = await test.done;
+    expect(r.summary.verdict.endReason).toBe('interrupted');
+    expect(r.summary.total.count).toBe(0);
+    expect(server.received).toBeLessThanOrEqual(39 + users); // 39 answered, then one stuck request per user
+    expect(r.summary.generator!.warmup.requests).toBe(server.received);
+  }, 60_000);
+
   it('stop({ graceful: false }) drops what is in flight; stop() before the start sends nothing; stop resolves with the result', async () => {
     let test: ReturnType<typeof start> | null = null;
     server = await startServer(delayed(() => 50));

@@ -24,8 +24,10 @@ export interface WorkerPoolOptions {
    * it, so every shard's intervals stay on one grid.
    */
   startAt?: number;
-  /** Every worker is ready: the load starts at `startEpoch`; `warmupRequests` were sent by their warm-ups. */
-  onStart(startEpoch: number, warmupRequests: number): void;
+  /** A worker is ready; its warm-up sent `warmupRequests` (told even when the run was stopped before its start). */
+  onReady(warmupRequests: number): void;
+  /** Every worker is ready: the load starts at `startEpoch`. */
+  onStart(startEpoch: number): void;
   onSnapshot(s: WorkerSnapshot): void;
   onWorkerLost(worker: number, err: unknown): void;
 }
@@ -60,7 +62,6 @@ export class WorkerPool {
   async run(): Promise<void> {
     const n = this.o.plans.length;
     let ready = 0;
-    let warmupRequests = 0;
     const tasks: Array<Promise<void>> = [];
     for (let w = 0; w < n; w++) {
       const { port1, port2 } = new MessageChannel();
@@ -68,10 +69,10 @@ export class WorkerPool {
       const onMessage = (m: WorkerToMain): void => {
         if (m.type === 'ready') {
           ready++;
-          warmupRequests += m.warmupRequests;
+          this.o.onReady(m.warmupRequests);
           if (ready === n && !this.stopped) {
             const startEpoch = commonStart(performance.timeOrigin + performance.now() + START_LEAD_MS, this.o.startAt, this.o.intervalMs);
-            this.o.onStart(startEpoch, warmupRequests);
+            this.o.onStart(startEpoch);
             this.broadcast({ type: 'start', startEpoch });
           }
         } else this.o.onSnapshot(m);

@@ -53,7 +53,8 @@ function warmupRate(load: OpenLoadPlan): number {
  * end what is still in flight is abandoned (a slow or silent target cannot hold the run back).
  * Returns the requests it sent.
  */
-async function warmUp(task: WorkerTask, share: LoadSharePlan, hooks: Hooks | null, ms: number): Promise<number> {
+async function warmUp(task: WorkerTask, share: LoadSharePlan, hooks: Hooks | null, ms: number, stopped: AbortSignal): Promise<number> {
+  if (stopped.aborted) return 0;
   const { plan } = task;
   const rt = new WorkerRuntime({ plan, share, program: compileWorker(share), hooks });
   const connection = connectionOf(plan, task.httpClient);
@@ -70,14 +71,18 @@ async function warmUp(task: WorkerTask, share: LoadSharePlan, hooks: Hooks | nul
   }
   await driver.prepare();
   rt.startPerf = performance.now();
-  // At its end the warm-up stops at once: requests still in flight are dropped, not waited for.
-  const end = setTimeout(() => {
+  // At its end, or when the run is stopped, the warm-up stops at once: requests still in
+  // flight are dropped, not waited for.
+  const cut = (): void => {
     const err = new RunStoppedError();
     for (const r of rt.runners) r.exchange.abort(err);
     driver.stop();
-  }, ms);
-  await driver.run();
+  };
+  const end = setTimeout(cut, ms);
+  stopped.addEventListener('abort', cut, { once: true });
+  if (!stopped.aborted) await driver.run();
   clearTimeout(end);
+  stopped.removeEventListener('abort', cut);
   // Requests written to a connection, those abandoned at the end included (the target got them).
   const delays = rt.section().generatorDelay;
   let sent = 0;
@@ -97,9 +102,17 @@ function driverOf(rt: WorkerRuntime, share: LoadSharePlan, task: WorkerTask, thr
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerSnapshot> {
   const { plan, port } = task;
+  // The main thread may stop the run at any moment, during the warm-up too: listen from the start.
+  const stopped = new AbortController();
+  let started: (startEpoch: number) => void = () => {};
+  const startMessage = new Promise<number>((resolve) => (started = resolve));
+  port.on('message', (m: MainToWorker) => {
+    if (m.type === 'start') started(m.startEpoch);
+    else if (m.type === 'stop' && !stopped.signal.aborted) stopped.abort(m);
+  });
   // Hooks are imported here, once per worker, by path (functions cannot be sent to a thread); every share's runtime gets them.
   const hooks = plan.hooks ? await importHooks(plan.hooks.module) : null;
-  const warmups = task.warmupMs > 0 ? await Promise.all(plan.shares.map((share) => warmUp(task, share, hooks, task.warmupMs))) : [];
+  const warmups = task.warmupMs > 0 ? await Promise.all(plan.shares.map((share) => warmUp(task, share, hooks, task.warmupMs, stopped.signal))) : [];
   const warmupRequests = warmups.reduce((a, n) => a + n, 0);
   const hookErrors = new HookErrorLog(plan.worker);
   const runtimes = plan.shares.map((share) => new WorkerRuntime({ plan, share, program: compileWorker(share), hooks, hookErrors }));
@@ -110,31 +123,30 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerSnapsho
   // Open connections before the common start, so the first second measures the target, not our connects.
   await Promise.all(drivers.map((d) => d.prepare()));
 
-  let stopRequested = false;
-  const stop = (m: MainToWorker & { type: 'stop' }): void => {
+  const stop = (): void => {
+    const m = stopped.signal.reason as MainToWorker & { type: 'stop' };
     if (m.reason === 'interrupt') {
       const err = new RunStoppedError();
       for (const rt of runtimes) for (const r of rt.runners) r.exchange.abort(err);
     }
     for (const d of drivers) d.stop();
   };
-  const startEpoch = await new Promise<number>((resolve) => {
-    port.on('message', (m: MainToWorker) => {
-      if (m.type === 'start') resolve(m.startEpoch);
-      else if (m.type === 'stop' && !stopRequested) {
-        stopRequested = true;
-        stop(m);
-        resolve(performance.timeOrigin + performance.now());
-      }
-    });
-    port.postMessage({ type: 'ready', worker: plan.worker, warmupRequests });
+  // Stopped before the start (in the warm-up or while waiting for it): the run starts now and sends nothing.
+  const stoppedAt = new Promise<number>((resolve) => {
+    const now = (): void => resolve(performance.timeOrigin + performance.now());
+    if (stopped.signal.aborted) now();
+    else stopped.signal.addEventListener('abort', now, { once: true });
   });
+  port.postMessage({ type: 'ready', worker: plan.worker, warmupRequests });
+  const startEpoch = await Promise.race([startMessage, stoppedAt]);
+  if (stopped.signal.aborted) stop();
+  else stopped.signal.addEventListener('abort', stop, { once: true });
   const startPerf = startEpoch - performance.timeOrigin;
   for (const rt of runtimes) rt.startPerf = startPerf;
   const wait = startPerf - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  if (wait > 0 && !stopped.signal.aborted) await new Promise((r) => setTimeout(r, wait));
   ticker.start(startEpoch);
-  if (!stopRequested) await Promise.all(drivers.map((d) => d.run()));
+  if (!stopped.signal.aborted) await Promise.all(drivers.map((d) => d.run()));
   const final = ticker.finish();
   await Promise.all(drivers.map((d) => d.close()));
   await Promise.all(runtimes.map((rt) => rt.close()));

@@ -17,9 +17,11 @@ export function workerPool(ctx: RunContext, runPlan: Plan): WorkerPool {
     httpClient: o.httpClient,
     arrivalTimer: o.arrivalTimer,
     startAt: o.startAt,
-    onStart: (e, warmupRequests) => {
+    onReady: (warmupRequests) => {
+      state.warmup.requests += warmupRequests;
+    },
+    onStart: (e) => {
       state.startEpoch = e;
-      state.warmup.requests = warmupRequests;
       ctx.pauses.start();
       if (o.startAt !== undefined && e > o.startAt) {
         state.warnings.push({
