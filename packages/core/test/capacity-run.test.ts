@@ -73,7 +73,9 @@ describe('capacity search: never a false capacity', () => {
     expect(c.maxRate).toBeLessThan(server.capacity);
     const gen = c.steps.filter((s) => s.verdict === 'generator');
     expect(gen.length).toBe(2);
-    expect(gen[0].reasons.join(' ')).toMatch(/in-flight cap/);
+    // Both steps are the generator's; at least one says it was the in-flight cap (on a stalled
+    // machine a step may first be judged short of its scheduled rate, also the generator's).
+    expect(gen.some((s) => /in-flight cap/.test(s.reasons.join(' ')))).toBe(true);
     expect(c.explanation).toMatch(/^Not a capacity: the load generator/);
     expect(r.summary.verdict.passed).toBe(false);
   });
