@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { classifyStep } from '../src/capacity/classify.js';
 import type { StepFigures } from '../src/capacity/figures.js';
 import { parseResolution, parseShare, sloSpecs } from '../src/capacity/options.js';
-import { buildCapacityReport, findKnee, gatePassed, requestsPerIteration, sizing } from '../src/capacity/report.js';
+import { buildCapacityReport, findDrift, findKnee, gatePassed, requestsPerIteration, sizing } from '../src/capacity/report.js';
 import { fitUsl, uslThroughput } from '../src/capacity/usl.js';
-import type { CapacityStep } from '../src/metrics/capacity-model.js';
+import type { CapacitySettings, CapacityStep } from '../src/metrics/capacity-model.js';
+import type { SearchOutcome } from '../src/capacity/search.js';
 import type { ThresholdResult } from '../src/metrics/model.js';
 
 function figures(o: Partial<StepFigures> = {}): StepFigures {
@@ -148,6 +149,27 @@ describe('capacity report', () => {
     const latencyKnee = [step(0, 100, 'pass'), step(1, 200, 'pass', { latency: { p50: 25, p95: 40, p99: 50, mean: 26 } })];
     expect(findKnee(latencyKnee)!.reason).toMatch(/median latency 25.0 ms/);
     expect(findKnee([step(0, 100, 'pass'), step(1, 200, 'pass')])).toBeNull();
+  });
+
+  it('sees a target that got slower during the search: a lower rate, or the same rate far slower, failing after a pass', () => {
+    const slow = { latency: { p50: 900, p95: 1500, p99: 2000, mean: 1000 } };
+    // behaviour-like: 1600/s passed while fresh, the confirmation at 1600/s failed 1000x slower
+    const same = [step(0, 800, 'pass'), step(1, 1600, 'pass'), step(2, 3200, 'fail', slow), step(3, 2400, 'fail', slow), step(4, 1600, 'fail', slow)];
+    expect(findDrift(same)).toEqual({ passedStep: 1, failedStep: 4, passedRate: 1600, failedRate: 1600, passedP99Ms: 30, failedP99Ms: 2000 });
+    const lower = [step(0, 800, 'pass'), step(1, 1600, 'pass'), step(2, 1200, 'fail')];
+    expect(findDrift(lower)).toMatchObject({ passedRate: 1600, failedRate: 1200 });
+    // a stationary target: failures only above every pass, or a boundary flip of the same rate at a similar p99
+    expect(findDrift([step(0, 100, 'pass'), step(1, 200, 'fail'), step(2, 150, 'pass'), step(3, 175, 'fail')])).toBeNull();
+    expect(findDrift([step(0, 100, 'pass'), step(1, 200, 'pass'), step(2, 200, 'fail', { latency: { p50: 40, p95: 90, p99: 110, mean: 45 } })])).toBeNull();
+    // in the report: a field and a sentence saying so; none for a stationary target
+    const settings = { startRate: 100, minRate: 1, maxRate: 1e6, growth: 2, stepMs: 20_000, warmupMs: 5000, confirmMs: 60_000, resolution: { kind: 'relative', value: 0.02 } } as CapacitySettings;
+    const input = (outcome: SearchOutcome, steps: CapacityStep[]) => ({ outcome, steps, settings, slos: ['p(99) < 100ms'], elapsedMs: 1 });
+    const r = buildCapacityReport(input({ status: 'inconclusive', limitedBy: 'target', stopReason: 'max_duration', rate: 800, confirmed: false, lowestFailing: 1600 }, same));
+    expect(r.drift).toMatchObject({ passedStep: 1, failedStep: 4 });
+    expect(r.explanation).toMatch(/got slower during the search: 1,600\/s passed at step 2 .* but 1,600\/s failed at step 5/);
+    const steady = buildCapacityReport(input({ status: 'found', limitedBy: 'target', stopReason: 'converged', rate: 100, confirmed: true, lowestFailing: 200 }, [step(0, 100, 'pass'), step(1, 200, 'fail')]));
+    expect(steady.drift).toBeUndefined();
+    expect(steady.explanation).not.toMatch(/slower/);
   });
 
   it('sizes instances with headroom, and marks a lower-bound capacity as an upper bound on instances', () => {

@@ -49,6 +49,35 @@ export function findKnee(steps: readonly CapacityStep[]): { rate: number; reason
   return null;
 }
 
+/** A failure at the rate that passed counts as drift only when its p99 is this many times worse (else: noise at the boundary). */
+const DRIFT_SAME_RATE_FACTOR = 5;
+
+/**
+ * Did the target get slower during the search? The first judged step that failed at a lower
+ * rate than an earlier step passed (a stationary target would have passed it too), or at the
+ * same rate with a p99 DRIFT_SAME_RATE_FACTOR times worse.
+ */
+export function findDrift(steps: readonly CapacityStep[]): NonNullable<CapacityReport['drift']> | null {
+  let best: CapacityStep | null = null; // the highest passing rate so far
+  for (const s of steps) {
+    if (!judged(s)) continue;
+    const slower = best !== null && (s.rate < best.rate || (s.rate === best.rate && s.latency.p99 > DRIFT_SAME_RATE_FACTOR * best.latency.p99));
+    if (s.verdict === 'fail' && best !== null && slower) {
+      return { passedStep: best.index, failedStep: s.index, passedRate: best.rate, failedRate: s.rate, passedP99Ms: best.latency.p99, failedP99Ms: s.latency.p99 };
+    }
+    if (s.verdict === 'pass' && (best === null || s.rate >= best.rate)) best = s;
+  }
+  return null;
+}
+
+function driftSentence(d: NonNullable<CapacityReport['drift']>): string {
+  return (
+    ` The target got slower during the search: ${r0(d.passedRate)}/s passed at step ${d.passedStep + 1} (p99 ${r0(d.passedP99Ms)} ms) ` +
+    `but ${r0(d.failedRate)}/s failed at step ${d.failedStep + 1} (p99 ${r0(d.failedP99Ms)} ms); its capacity depends on its state ` +
+    `(data it accumulates, a leak, a cache), so restart it before searching again or read the answer as that of the state it was left in.`
+  );
+}
+
 /** Mean requests per iteration in a step (a whole number when every flow sends the same count). */
 export function requestsPerIteration(s: Pick<CapacityStep, 'requests' | 'iterations'>): number {
   if (s.iterations <= 0 || s.requests <= 0) return 1;
@@ -93,6 +122,7 @@ export function buildCapacityReport(x: ReportInput): CapacityReport {
   const maxRate = o.rate ?? 0;
   const maxRps = step ? maxRate * requestsPerIteration(step) : 0;
   const usl = fitUsl(x.steps.filter(judged).map((s) => ({ concurrency: s.concurrency, throughput: s.throughputRps })));
+  const drift = findDrift(x.steps);
   const report: CapacityReport = {
     status: o.status,
     limitedBy: o.limitedBy,
@@ -103,13 +133,14 @@ export function buildCapacityReport(x: ReportInput): CapacityReport {
     answerStep: step ? step.index : null,
     lowestFailingRate: o.lowestFailing,
     knee: findKnee(x.steps),
-    explanation: explain(o, maxRate, maxRps, x.steps, x.settings),
+    explanation: explain(o, maxRate, maxRps, x.steps, x.settings) + (drift ? driftSentence(drift) : ''),
     slos: x.slos,
     settings: x.settings,
     steps: x.steps,
     usl,
     elapsedMs: Math.round(x.elapsedMs),
   };
+  if (drift) report.drift = drift;
   if (x.traffic !== undefined) report.sizing = sizing(maxRps, x.traffic, x.headroom ?? 0, o.status !== 'found');
   if (x.minRps !== undefined) report.gate = { minRps: x.minRps, passed: gatePassed(report, x.minRps) };
   return report;

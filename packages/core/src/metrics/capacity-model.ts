@@ -204,6 +204,22 @@ export interface CapacityReport {
     rate: number;
     reason: string;
   } | null;
+  /**
+   * The target got slower during the search: a rate failed after the same or a higher rate
+   * had passed. Its capacity then depends on its state (data it accumulates, a leak, a
+   * cache), and the answer is that of the state it was left in. Absent when not seen.
+   */
+  drift?: {
+    /** The earlier step that passed (its index) and the later one that failed at the same or a lower rate. */
+    passedStep: number;
+    failedStep: number;
+    /** Their offered rates (iterations/s). */
+    passedRate: number;
+    failedRate: number;
+    /** Latency p99 (ms) of each. */
+    passedP99Ms: number;
+    failedP99Ms: number;
+  };
   /** One or two sentences: the answer and why it is what it is. */
   explanation: string;
   /** The SLOs as "scope: expression". */
