@@ -16,7 +16,7 @@ import { json, startServer, type TestServer } from '../../../test/support/server
 import { liveLine } from '../src/console/live.js';
 import { renderSummary } from '../src/console/summary.js';
 import { renderHtmlReport } from '../src/html/index.js';
-import { InfluxDBReporter } from '../src/influxdb/index.js';
+import { InfluxDBReporter, loadTagsOf, summaryLines } from '../src/influxdb/index.js';
 import { JsonResultReporter } from '../src/json/index.js';
 import { renderJUnit } from '../src/junit/index.js';
 import { PrometheusReporter } from '../src/prometheus/index.js';
@@ -133,6 +133,9 @@ describe('loads side by side in every reporter', () => {
         ['writers', s.loads!.writers.total.count, 1],
       ].sort(),
     );
+    // every end-of-run line once: a load's total point is not written twice
+    const lines = summaryLines(s, {}, loadTagsOf(s.meta, {}));
+    expect(new Set(lines).size).toBe(lines.length);
   });
 
   it("Prometheus: each load's series labelled load; their sums are the run's", async () => {

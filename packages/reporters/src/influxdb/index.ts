@@ -6,5 +6,5 @@ export {
   influxOptionsFromConfig,
   type InfluxDBReporterOptions,
 } from './options.js';
-export { MEASUREMENTS as INFLUX_MEASUREMENTS, intervalLines, summaryLines } from './points.js';
+export { MEASUREMENTS as INFLUX_MEASUREMENTS, intervalLines, loadTagsOf, summaryLines } from './points.js';
 export type { WriteStats as InfluxWriteStats } from './writer.js';

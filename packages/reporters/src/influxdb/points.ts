@@ -233,7 +233,6 @@ export function summaryLines(summary: Summary, tags: Record<string, string>, loa
     const mine = summary.verdict.thresholds.filter((x) => x.load === load);
     int(p, 'thresholds', mine.length);
     int(p, 'thresholds_failed', mine.filter((x) => !x.passed).length);
-    points.push(p);
   }
   return toLines(points);
 }
