@@ -210,14 +210,17 @@ export interface CapacityReport {
    * cache), and the answer is that of the state it was left in. Absent when not seen.
    */
   drift?: {
-    /** The earlier step that passed (its index) and the later one that failed at the same or a lower rate. */
+    /** Index of the earlier step that passed (0-based step index). */
     passedStep: number;
+    /** Index of the later step that failed at the same or a lower rate (0-based step index). */
     failedStep: number;
-    /** Their offered rates (iterations/s). */
+    /** Offered rate of the passing step (iterations/s). */
     passedRate: number;
+    /** Offered rate of the failing step (iterations/s). */
     failedRate: number;
-    /** Latency p99 (ms) of each. */
+    /** Latency p99 of the passing step (ms). */
     passedP99Ms: number;
+    /** Latency p99 of the failing step (ms). */
     failedP99Ms: number;
   };
   /** One or two sentences: the answer and why it is what it is. */
