@@ -69,7 +69,10 @@ describe('run handle', () => {
     expect(r.summary.verdict.endReason).toBe('interrupted');
     expect(r.summary.total.count).toBe(0);
     expect(server.received).toBeLessThanOrEqual(39 + users); // 39 answered, then one stuck request per user
-    expect(r.summary.generator!.warmup.requests).toBe(server.received);
+    // what the warm-up wrote: the 40 the server saw at the stop, at most one stuck per user beyond 39
+    // (bounds, not equality with server.received: a written request may reach the server after `done`)
+    expect(r.summary.generator!.warmup.requests).toBeGreaterThanOrEqual(40);
+    expect(r.summary.generator!.warmup.requests).toBeLessThanOrEqual(39 + users);
   }, 60_000);
 
   it('stop({ graceful: false }) drops what is in flight; stop() before the start sends nothing; stop resolves with the result', async () => {
